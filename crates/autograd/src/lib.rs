@@ -1,0 +1,67 @@
+//! Scalar, tape-based, reverse-mode automatic differentiation, with the
+//! gradient of an output with respect to EVERY node.
+//!
+//! A [`Tape`] records each operation as a node, in order. [`Var`] is a small
+//! `Copy` handle to a node, with arithmetic that reads like math. One call to
+//! [`Var::backward`] runs a single reverse sweep over the tape and returns
+//! [`Gradients`]: the derivative of that output with respect to every node
+//! upstream of it, inputs and intermediates alike. Every node can be
+//! inspected ([`Var::op`], [`Var::parents`], [`Var::value`], [`Var::name`])
+//! and the whole computation printed as a numbered [`Trace`].
+//!
+//! # Examples
+//!
+//! The output neuron `o1` of Matt Mazur's "A Step by Step Backpropagation
+//! Example", and the gradients the blog computes by hand:
+//!
+//! ```
+//! use autograd::Tape;
+//!
+//! let tape = Tape::new();
+//! let out_h1 = tape.constant_named("out_h1", 0.593269992107187);
+//! let out_h2 = tape.constant_named("out_h2", 0.596884378259767);
+//! let w5 = tape.var_named("w5", 0.40);
+//! let w6 = tape.var_named("w6", 0.45);
+//! let b2 = tape.var_named("b2", 0.60);
+//! let net_o1 = tape.sum([w5 * out_h1, w6 * out_h2, b2]).named("net_o1");
+//! let out_o1 = net_o1.sigmoid().named("out_o1");
+//! let e_o1 = (0.5 * (0.01 - out_o1).powi(2)).named("E_o1");
+//!
+//! let grads = e_o1.backward();
+//! // ∂E/∂out_o1 = out_o1 - target
+//! assert!((grads.wrt(out_o1) - 0.741365069552).abs() < 1e-12);
+//! // ∂E/∂net_o1, the blog's δ_o1
+//! assert!((grads.wrt(net_o1) - 0.138498561629).abs() < 1e-12);
+//! // ∂E/∂w5
+//! assert!((grads.wrt(w5) - 0.082167040564).abs() < 1e-12);
+//! println!("{}", e_o1.trace().with_gradients(&grads));
+//! ```
+//!
+//! # Design
+//!
+//! - Nodes live densely in recording order, which is a topological order:
+//!   backward is one iterative reverse sweep, so a chain of ten million
+//!   nodes differentiates like a chain of ten.
+//! - Handles are generational keys: a [`Var`] whose node was dropped by
+//!   [`Tape::rewind`] panics when used instead of reading another node's
+//!   data, and so does a [`Var`] used with another tape's nodes.
+//! - Every op's forward value and derivative rule live in one place, one
+//!   exhaustive match over [`Op`].
+//! - Values follow IEEE arithmetic outside an op's domain: `ln` of a negative
+//!   number is NaN, of 0 is -inf, and so on; each op's method says so.
+#![deny(missing_docs)]
+
+mod arith;
+mod gradients;
+mod op;
+mod rules;
+mod scalar;
+mod tape;
+mod trace;
+mod var;
+
+pub use gradients::Gradients;
+pub use op::{Op, ScalarSide};
+pub use tape::{Mark, Tape};
+pub use trace::Trace;
+pub use var::Var;

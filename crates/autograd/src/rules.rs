@@ -1,0 +1,461 @@
+//! The one place where every op's forward value and local derivative live.
+//!
+//! Both are exhaustive matches over [`Op`]: a new variant does not compile
+//! until it has its forward rule and its derivative rule here.
+
+use crate::op::Op;
+use crate::scalar::Scalar;
+
+/// The forward value of `op` applied to `arity` parents whose values `x(k)`
+/// yields.
+///
+/// Leaves have no rule: their value is whatever was stored.
+#[inline(always)]
+pub(crate) fn eval(op: Op, arity: usize, x: impl Fn(usize) -> f64) -> f64 {
+    match op {
+        Op::Var | Op::Const => unreachable!("internal error: leaves are not evaluated"),
+        Op::Add => x(0) + x(1),
+        Op::Sub => x(0) - x(1),
+        Op::Mul => x(0) * x(1),
+        Op::Div => x(0) / x(1),
+        Op::Pow => x(0).powf(x(1)),
+        Op::AddScalar(c) => x(0) + c,
+        Op::ScalarAdd(c) => c + x(0),
+        Op::SubScalar(c) => x(0) - c,
+        Op::ScalarSub(c) => c - x(0),
+        Op::MulScalar(c) => x(0) * c,
+        Op::ScalarMul(c) => c * x(0),
+        Op::DivScalar(c) => x(0) / c,
+        Op::ScalarDiv(c) => c / x(0),
+        Op::Powf(c) => x(0).powf(c),
+        Op::Powi(n) => x(0).powi(n),
+        Op::Neg => -x(0),
+        Op::Exp => x(0).exp(),
+        Op::Ln => x(0).ln(),
+        Op::Sqrt => x(0).sqrt(),
+        Op::Sigmoid => sigmoid(x(0)),
+        Op::Tanh => x(0).tanh(),
+        Op::Relu => relu(x(0)),
+        // Left to right from the first term, so `a + b + c` written by hand and
+        // a three-term sum give the same bits; the empty sum is 0.
+        Op::Sum => {
+            if arity == 0 {
+                return 0.0;
+            }
+            (1..arity).fold(x(0), |acc, k| acc + x(k))
+        }
+    }
+}
+
+/// The logistic function, evaluated so that neither branch overflows:
+/// `1 / (1 + e^-x)` for `x >= 0`, `e^x / (1 + e^x)` below.
+#[inline]
+pub(crate) fn sigmoid(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// `max(x, 0)`, letting NaN through rather than hiding it as 0.
+#[inline]
+pub(crate) fn relu(x: f64) -> f64 {
+    if x <= 0.0 { 0.0 } else { x }
+}
+
+/// The vector-Jacobian product of one node: given the adjoint `g` of a node
+/// with op `op`, value `y` and `arity` parents whose values `x(k)` yields,
+/// calls `emit(k, contribution)` for every parent `k` the node depends on.
+///
+/// A parent whose contribution is identically zero at this point (relu below
+/// its kink, the base of `x^0`) gets no call at all.
+#[inline(always)]
+pub(crate) fn vjp<S: Scalar>(
+    op: Op,
+    arity: usize,
+    x: impl Fn(usize) -> S,
+    y: S,
+    g: S,
+    mut emit: impl FnMut(usize, S),
+) {
+    match op {
+        Op::Var | Op::Const => {}
+        Op::Add => {
+            emit(0, g);
+            emit(1, g);
+        }
+        Op::Sub => {
+            emit(0, g);
+            emit(1, -g);
+        }
+        // d(a b) = b da + a db
+        Op::Mul => {
+            emit(0, g * x(1));
+            emit(1, g * x(0));
+        }
+        // d(a / b) = da / b - (a / b²) db, and a / b² = y / b
+        Op::Div => {
+            let b = x(1);
+            emit(0, g / b);
+            emit(1, -(g * y) / b);
+        }
+        // d(a^b) = b a^(b-1) da + a^b ln(a) db. Where b = 0 the first term is 0
+        // (not 0 * inf at a = 0); where a = 0 and b >= 0 the second is 0 (not
+        // 0 * -inf), as in PyTorch.
+        Op::Pow => {
+            let (a, b) = (x(0), x(1));
+            if b.value() != 0.0 {
+                emit(0, g * (b * a.pow(b - 1.0)));
+            }
+            if !(a.value() == 0.0 && b.value() >= 0.0) {
+                emit(1, g * (y * a.ln()));
+            }
+        }
+        Op::AddScalar(_) | Op::ScalarAdd(_) | Op::SubScalar(_) => emit(0, g),
+        Op::ScalarSub(_) => emit(0, -g),
+        Op::MulScalar(c) | Op::ScalarMul(c) => emit(0, g * c),
+        // d(x / c) = dx / c
+        Op::DivScalar(c) => emit(0, g / c),
+        // d(c / x) = -(c / x²) dx = -(y / x) dx
+        Op::ScalarDiv(_) => emit(0, -(g * y) / x(0)),
+        // d(x^c) = c x^(c-1) dx, and 0 where c = 0
+        Op::Powf(c) => {
+            if c != 0.0 {
+                emit(0, g * (x(0).powf(c - 1.0) * c));
+            }
+        }
+        // d(x^n) = n x^(n-1) dx, and 0 where n = 0
+        Op::Powi(n) => {
+            if n != 0 {
+                emit(0, g * (x(0).powi(n - 1) * f64::from(n)));
+            }
+        }
+        Op::Neg => emit(0, -g),
+        // d(e^x) = e^x dx
+        Op::Exp => emit(0, g * y),
+        // d(ln x) = dx / x
+        Op::Ln => emit(0, g / x(0)),
+        // d(√x) = dx / (2 √x)
+        Op::Sqrt => emit(0, g * 0.5 / y),
+        // d(σ(x)) = σ(x) (1 - σ(x)) dx
+        Op::Sigmoid => emit(0, g * (y * y.one_minus())),
+        // d(tanh x) = (1 - tanh² x) dx
+        Op::Tanh => emit(0, g * (y * y).one_minus()),
+        // d(relu x) = dx where x > 0, else 0 (at the kink too)
+        Op::Relu => {
+            if x(0).value() > 0.0 {
+                emit(0, g);
+            }
+        }
+        Op::Sum => {
+            for k in 0..arity {
+                emit(k, g);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Tape, Var};
+
+    /// Equal as IEEE values: both NaN, the same infinity, or within a few ulps.
+    fn assert_same(what: &str, x: f64, actual: f64, expected: f64) {
+        let ok = if expected.is_nan() {
+            actual.is_nan()
+        } else if expected.is_infinite() || expected == 0.0 {
+            actual == expected
+        } else {
+            ((actual - expected) / expected).abs() <= 4.0 * f64::EPSILON
+        };
+        assert!(ok, "{what} at x = {x}: got {actual}, expected {expected}");
+    }
+
+    /// Checks a one-argument op's value and derivative against hand-derived
+    /// formulas at every point.
+    fn check_unary(
+        name: &str,
+        op: impl for<'t> Fn(Var<'t>) -> Var<'t>,
+        f: impl Fn(f64) -> f64,
+        df: impl Fn(f64) -> f64,
+        points: &[f64],
+    ) {
+        for &x0 in points {
+            let tape = Tape::new();
+            let x = tape.var(x0);
+            let y = op(x);
+            assert_same(&format!("{name} value"), x0, y.value(), f(x0));
+            assert_same(&format!("{name}'"), x0, y.backward().wrt(x), df(x0));
+        }
+    }
+
+    /// As [`check_unary`] for a two-argument op, with both partials.
+    fn check_binary(
+        name: &str,
+        op: impl for<'t> Fn(Var<'t>, Var<'t>) -> Var<'t>,
+        f: impl Fn(f64, f64) -> f64,
+        dfa: impl Fn(f64, f64) -> f64,
+        dfb: impl Fn(f64, f64) -> f64,
+        points: &[(f64, f64)],
+    ) {
+        for &(a0, b0) in points {
+            let tape = Tape::new();
+            let (a, b) = (tape.var(a0), tape.var(b0));
+            let y = op(a, b);
+            let grads = y.backward();
+            let at = a0 + b0 * 1e-3; // for the message only
+            assert_same(&format!("{name}({a0}, {b0})"), at, y.value(), f(a0, b0));
+            assert_same(
+                &format!("∂{name}/∂a({a0}, {b0})"),
+                at,
+                grads.wrt(a),
+                dfa(a0, b0),
+            );
+            assert_same(
+                &format!("∂{name}/∂b({a0}, {b0})"),
+                at,
+                grads.wrt(b),
+                dfb(a0, b0),
+            );
+        }
+    }
+
+    const POINTS: [f64; 9] = [-3.5, -1.0, -0.25, 0.0, 1e-9, 0.5, 1.0, 2.0, 7.25];
+    const POSITIVE: [f64; 7] = [1e-12, 0.001, 0.3775, 1.0, 2.5, 10.0, 1e12];
+
+    #[test]
+    fn add_sub_mul_div() {
+        let pairs = [
+            (0.15, 0.05),
+            (-2.0, 3.0),
+            (0.0, 4.0),
+            (1e10, -1e-10),
+            (5.0, 0.5),
+        ];
+        check_binary(
+            "add",
+            |a, b| a + b,
+            |a, b| a + b,
+            |_, _| 1.0,
+            |_, _| 1.0,
+            &pairs,
+        );
+        check_binary(
+            "sub",
+            |a, b| a - b,
+            |a, b| a - b,
+            |_, _| 1.0,
+            |_, _| -1.0,
+            &pairs,
+        );
+        // y = ab; ∂y/∂a = b, ∂y/∂b = a
+        check_binary(
+            "mul",
+            |a, b| a * b,
+            |a, b| a * b,
+            |_, b| b,
+            |a, _| a,
+            &pairs,
+        );
+        // y = a/b; ∂y/∂a = 1/b, ∂y/∂b = -a/b²
+        check_binary(
+            "div",
+            |a, b| a / b,
+            |a, b| a / b,
+            |_, b| 1.0 / b,
+            |a, b| -a / (b * b),
+            &pairs,
+        );
+    }
+
+    #[test]
+    fn division_by_zero_follows_ieee() {
+        // 1/0 = inf; ∂/∂a = 1/0 = inf; ∂/∂b = -(1 · inf)/0 = -inf
+        check_binary(
+            "div",
+            |a, b| a / b,
+            |a, b| a / b,
+            |_, _| f64::INFINITY,
+            |_, _| f64::NEG_INFINITY,
+            &[(1.0, 0.0)],
+        );
+    }
+
+    #[test]
+    fn pow_in_both_arguments() {
+        // y = a^b; ∂y/∂a = b a^(b-1), ∂y/∂b = a^b ln a
+        let pairs = [(2.0, 3.0), (0.5, -1.5), (3.0, 0.5), (1.0, 7.0), (10.0, 0.0)];
+        check_binary(
+            "pow",
+            |a, b| a.pow(b),
+            f64::powf,
+            |a, b| if b == 0.0 { 0.0 } else { b * a.powf(b - 1.0) },
+            |a, b| a.powf(b) * a.ln(),
+            &pairs,
+        );
+        // At a zero base ∂/∂b is taken as 0 (not 0 · -inf); ∂/∂a = 0^0 rule.
+        check_binary(
+            "pow",
+            |a, b| a.pow(b),
+            f64::powf,
+            |_, b| if b == 1.0 { 1.0 } else { 0.0 },
+            |_, _| 0.0,
+            &[(0.0, 2.0), (0.0, 1.0), (0.0, 0.0)],
+        );
+        // A negative base: ln is NaN, so ∂/∂b is NaN; ∂/∂a is ordinary.
+        check_binary(
+            "pow",
+            |a, b| a.pow(b),
+            f64::powf,
+            |a, b| b * a.powf(b - 1.0),
+            |_, _| f64::NAN,
+            &[(-2.0, 3.0)],
+        );
+    }
+
+    #[test]
+    fn scalar_operands_on_either_side() {
+        let c = 0.7;
+        check_unary("x+c", |x| x + c, |x| x + c, |_| 1.0, &POINTS);
+        check_unary("c+x", |x| c + x, |x| c + x, |_| 1.0, &POINTS);
+        check_unary("x-c", |x| x - c, |x| x - c, |_| 1.0, &POINTS);
+        check_unary("c-x", |x| c - x, |x| c - x, |_| -1.0, &POINTS);
+        check_unary("x*c", |x| x * c, |x| x * c, |_| c, &POINTS);
+        check_unary("c*x", |x| c * x, |x| c * x, |_| c, &POINTS);
+        check_unary("x/c", |x| x / c, |x| x / c, |_| 1.0 / c, &POINTS);
+        // y = c/x; y' = -c/x²
+        check_unary("c/x", |x| c / x, |x| c / x, |x| -c / (x * x), &POSITIVE);
+        check_unary("-x", |x| -x, |x| -x, |_| -1.0, &POINTS);
+    }
+
+    #[test]
+    fn powers() {
+        // y = x^2.5; y' = 2.5 x^1.5
+        check_unary(
+            "powf",
+            |x| x.powf(2.5),
+            |x| x.powf(2.5),
+            |x| 2.5 * x.powf(1.5),
+            &POSITIVE,
+        );
+        // y = x^-2; y' = -2 x^-3
+        check_unary(
+            "powi",
+            |x| x.powi(-2),
+            |x| x.powi(-2),
+            |x| -2.0 * x.powi(-3),
+            &POINTS,
+        );
+        // y = x^3; y' = 3x²
+        check_unary(
+            "powi",
+            |x| x.powi(3),
+            |x| x.powi(3),
+            |x| 3.0 * x * x,
+            &POINTS,
+        );
+        // x^0 = 1 everywhere, with derivative 0 (also at 0, not 0 · inf)
+        check_unary("powi0", |x| x.powi(0), |_| 1.0, |_| 0.0, &POINTS);
+        check_unary("powf0", |x| x.powf(0.0), |_| 1.0, |_| 0.0, &POINTS);
+        // A negative base to a fractional power is NaN, and so is its slope.
+        check_unary("powf", |x| x.powf(0.5), |_| f64::NAN, |_| f64::NAN, &[-4.0]);
+        // √x at 0: value 0, slope +inf
+        check_unary("powf", |x| x.powf(0.5), |_| 0.0, |_| f64::INFINITY, &[0.0]);
+    }
+
+    #[test]
+    fn exp_ln_sqrt() {
+        // y = e^x; y' = e^x
+        check_unary("exp", |x| x.exp(), f64::exp, f64::exp, &POINTS);
+        // y = ln x; y' = 1/x
+        check_unary("ln", |x| x.ln(), f64::ln, |x| 1.0 / x, &POSITIVE);
+        check_unary(
+            "ln",
+            |x| x.ln(),
+            |_| f64::NEG_INFINITY,
+            |_| f64::INFINITY,
+            &[0.0],
+        );
+        check_unary("ln", |x| x.ln(), |_| f64::NAN, |_| -1.0, &[-1.0]);
+        // y = √x; y' = 1/(2√x)
+        check_unary(
+            "sqrt",
+            |x| x.sqrt(),
+            f64::sqrt,
+            |x| 0.5 / x.sqrt(),
+            &POSITIVE,
+        );
+        check_unary("sqrt", |x| x.sqrt(), |_| 0.0, |_| f64::INFINITY, &[0.0]);
+        check_unary("sqrt", |x| x.sqrt(), |_| f64::NAN, |_| f64::NAN, &[-1.0]);
+    }
+
+    #[test]
+    fn sigmoid_tanh_relu() {
+        let sigma = |x: f64| 1.0 / (1.0 + (-x).exp());
+        // y = σ(x); y' = σ(x)(1 - σ(x))
+        check_unary(
+            "sigmoid",
+            |x| x.sigmoid(),
+            sigma,
+            |x| sigma(x) * (1.0 - sigma(x)),
+            &POINTS,
+        );
+        // y = tanh x; y' = 1 - tanh² x
+        check_unary(
+            "tanh",
+            |x| x.tanh(),
+            f64::tanh,
+            |x| 1.0 - x.tanh() * x.tanh(),
+            &POINTS,
+        );
+        // relu' is 1 above 0 and 0 at and below it.
+        check_unary(
+            "relu",
+            |x| x.relu(),
+            |x| x.max(0.0),
+            |x| if x > 0.0 { 1.0 } else { 0.0 },
+            &POINTS,
+        );
+    }
+
+    #[test]
+    fn sigmoid_is_finite_far_out() {
+        for x0 in [-1000.0, -745.0, -40.0, 40.0, 745.0, 1000.0] {
+            let tape = Tape::new();
+            let x = tape.var(x0);
+            let y = x.sigmoid();
+            let slope = y.backward().wrt(x);
+            assert!(y.value().is_finite() && (0.0..=1.0).contains(&y.value()));
+            assert!(slope.is_finite() && slope >= 0.0, "σ'({x0}) = {slope}");
+        }
+        let tape = Tape::new();
+        assert_eq!(tape.var(1000.0).sigmoid().value(), 1.0);
+        assert_eq!(tape.var(-1000.0).sigmoid().value(), 0.0);
+        // Far below 0 the value is tiny but not flushed to 0 too early.
+        let tiny = tape.var(-700.0).sigmoid().value();
+        assert!(tiny > 0.0 && (tiny / (-700f64).exp() - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn relu_passes_nan_through() {
+        let tape = Tape::new();
+        assert!(tape.var(f64::NAN).relu().value().is_nan());
+    }
+
+    #[test]
+    fn sum_is_left_to_right_and_every_term_gets_the_adjoint() {
+        let tape = Tape::new();
+        let xs = [0.1, 0.2, 0.3, 1e16, -1e16].map(|x| tape.var(x));
+        let total = tape.sum(xs);
+        assert_eq!(total.value(), 0.1 + 0.2 + 0.3 + 1e16 - 1e16);
+        let grads = total.backward();
+        for x in xs {
+            assert_eq!(grads.wrt(x), 1.0);
+        }
+        // One term used twice gets both contributions.
+        let twice = tape.sum([xs[0], xs[0], xs[1]]);
+        assert_eq!(twice.backward().wrt(xs[0]), 2.0);
+    }
+}

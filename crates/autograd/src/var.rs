@@ -1,0 +1,316 @@
+//! `Var`, the handle to one recorded node: its math methods and its inspection.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use smallvec::SmallVec;
+
+use crate::gradients::Gradients;
+use crate::op::Op;
+use crate::tape::{NodeKey, Tape};
+use crate::trace::Trace;
+
+/// A handle to one node of a [`Tape`]: a leaf, or the result of an operation.
+///
+/// `Var` is `Copy` and small (a tape reference and a generational key).
+/// Arithmetic reads like math: `+ - * /` and unary `-` work between two
+/// `Var`s and between a `Var` and an `f64` on either side, and each records
+/// one node. The methods below add the elementary functions, and inspect
+/// the node: its [`op`](Var::op), [`parents`](Var::parents),
+/// [`value`](Var::value) and [`name`](Var::name).
+///
+/// # Panics
+///
+/// Every method panics, naming the mistake, if the node was dropped by
+/// [`Tape::rewind`]; combining `Var`s from two tapes panics too. Neither
+/// ever yields a wrong number.
+///
+/// # Examples
+///
+/// The first neuron of the worked example, and the derivative the blog calls
+/// `∂out_h1/∂net_h1`:
+///
+/// ```
+/// use autograd::Tape;
+///
+/// let tape = Tape::new();
+/// let (w1, w2, b1) = (tape.var(0.15), tape.var(0.20), tape.var(0.35));
+/// let (i1, i2) = (tape.constant(0.05), tape.constant(0.10));
+/// let net_h1 = tape.sum([w1 * i1, w2 * i2, b1]).named("net_h1");
+/// let out_h1 = net_h1.sigmoid().named("out_h1");
+/// assert!((net_h1.value() - 0.3775).abs() < 1e-15);
+/// assert!((out_h1.value() - 0.593269992).abs() < 1e-9);
+/// let d = out_h1.backward().wrt(net_h1);
+/// assert!((d - 0.241300709).abs() < 1e-9);
+/// ```
+#[derive(Clone, Copy)]
+pub struct Var<'t> {
+    pub(crate) tape: &'t Tape,
+    pub(crate) key: NodeKey,
+}
+
+impl<'t> Var<'t> {
+    pub(crate) fn new(tape: &'t Tape, key: NodeKey) -> Self {
+        Var { tape, key }
+    }
+
+    /// The node's value.
+    #[must_use]
+    pub fn value(&self) -> f64 {
+        let nodes = self.tape.nodes.borrow();
+        nodes.values[nodes.position(self.key)]
+    }
+
+    /// The gradient of this node with respect to every node of the tape:
+    /// one reverse sweep from here down to the first node.
+    ///
+    /// Every node upstream of this one gets its adjoint, inputs and
+    /// intermediates alike; every other node gets 0. Each call starts from
+    /// scratch, so calling it twice gives the same answer.
+    ///
+    /// To accumulate over several samples, either sum their losses into one
+    /// node (`tape.sum(losses)`) and call `backward` once, or add each
+    /// sample's `grads.wrt(w)` into your own total per parameter.
+    ///
+    /// # Panics
+    ///
+    /// If the node was dropped by a rewind, or was computed before a
+    /// [`Tape::set_value`] that may have changed it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let tape = autograd::Tape::new();
+    /// let x = tape.var(0.5);
+    /// let h = x.exp().named("h");
+    /// let y = h * h; // y = e^(2x)
+    /// let grads = y.backward();
+    /// assert_eq!(grads.wrt(h), 2.0 * h.value()); // an intermediate node
+    /// assert!((grads.wrt(x) - 2.0 * y.value()).abs() < 1e-12);
+    /// ```
+    pub fn backward(&self) -> Gradients {
+        let mut grads = Gradients::new();
+        self.backward_into(&mut grads);
+        grads
+    }
+
+    /// [`Var::backward`] into an existing gradient store, reusing its memory:
+    /// a training loop that keeps one `Gradients` allocates nothing per step.
+    ///
+    /// # Panics
+    ///
+    /// As [`Var::backward`].
+    pub fn backward_into(&self, grads: &mut Gradients) {
+        let nodes = self.tape.nodes.borrow();
+        let output = nodes.operand(self.key);
+        grads.sweep(self.tape.id(), &nodes, output);
+    }
+
+    /// Gives the node a name that traces and pictures show, and returns it
+    /// for chaining.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let tape = autograd::Tape::new();
+    /// let x = tape.var(1.0);
+    /// let y = (x + 1.0).named("y");
+    /// assert_eq!(y.name().as_deref(), Some("y"));
+    /// ```
+    pub fn named(self, name: impl Into<Cow<'static, str>>) -> Self {
+        let mut nodes = self.tape.nodes.borrow_mut();
+        let position = nodes.position(self.key);
+        nodes.set_name(position, name.into());
+        self
+    }
+
+    /// The node's name, if it was given one.
+    #[must_use]
+    pub fn name(&self) -> Option<String> {
+        let nodes = self.tape.nodes.borrow();
+        nodes.name(nodes.position(self.key)).map(str::to_owned)
+    }
+
+    /// What the node computes.
+    #[must_use]
+    pub fn op(&self) -> Op {
+        let nodes = self.tape.nodes.borrow();
+        nodes.ops[nodes.position(self.key)]
+    }
+
+    /// The nodes this one was computed from, in operand order (empty for a leaf).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let tape = autograd::Tape::new();
+    /// let (a, b) = (tape.var(1.0), tape.var(2.0));
+    /// let c = a - b;
+    /// assert_eq!(c.parents().as_slice(), &[a, b]);
+    /// ```
+    #[must_use]
+    pub fn parents(&self) -> SmallVec<[Var<'t>; 2]> {
+        let nodes = self.tape.nodes.borrow();
+        let position = nodes.position(self.key);
+        nodes
+            .parents(position)
+            .iter()
+            .map(|&p| Var::new(self.tape, nodes.key(p as usize)))
+            .collect()
+    }
+
+    /// The node's position in the recording order: the id traces show.
+    #[must_use]
+    pub fn index(&self) -> usize {
+        self.tape.nodes.borrow().position(self.key)
+    }
+
+    /// Whether a gradient flows to this node: it is a [`Tape::var`] leaf or
+    /// depends on one.
+    #[must_use]
+    pub fn requires_grad(&self) -> bool {
+        let nodes = self.tape.nodes.borrow();
+        nodes.needs_grad[nodes.position(self.key)]
+    }
+
+    /// The tape the node lives on.
+    #[must_use]
+    pub fn tape(&self) -> &'t Tape {
+        self.tape
+    }
+
+    /// The subgraph upstream of this node as a numbered trace; see [`Trace`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let tape = autograd::Tape::new();
+    /// let x = tape.var_named("x", 2.0);
+    /// let _unrelated = tape.var_named("z", 7.0);
+    /// let y = (x * x).named("y");
+    /// let text = y.trace().with_gradients(&y.backward()).to_string();
+    /// assert!(text.contains("y") && !text.contains("z"));
+    /// ```
+    #[must_use]
+    pub fn trace(&self) -> Trace<'t> {
+        Trace::new(self.tape, Some(*self))
+    }
+
+    /// `self` to the power `exponent`, a plain number.
+    ///
+    /// A negative base to a fractional power is NaN, as in IEEE arithmetic;
+    /// so is its derivative.
+    #[must_use]
+    pub fn powf(self, exponent: f64) -> Self {
+        self.tape.unary(Op::Powf(exponent), self)
+    }
+
+    /// `self` to the power `exponent`, an integer.
+    #[must_use]
+    pub fn powi(self, exponent: i32) -> Self {
+        self.tape.unary(Op::Powi(exponent), self)
+    }
+
+    /// `self` to the power `exponent`, another `Var`: both get gradients.
+    ///
+    /// `∂/∂exponent = self^exponent · ln(self)`, which is NaN for a negative
+    /// base and taken as 0 at a zero base with a non-negative exponent.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let tape = autograd::Tape::new();
+    /// let (a, b) = (tape.var(2.0), tape.var(3.0));
+    /// let grads = a.pow(b).backward(); // a^b = 8
+    /// assert_eq!(grads.wrt(a), 12.0); // b a^(b-1)
+    /// assert_eq!(grads.wrt(b), 8.0 * 2f64.ln()); // a^b ln a
+    /// ```
+    #[must_use]
+    pub fn pow(self, exponent: Var<'t>) -> Self {
+        self.tape.binary(Op::Pow, self, exponent)
+    }
+
+    /// The logistic function `1 / (1 + e^-x)`, evaluated without overflow
+    /// for any input: at ±1000 both its value and its gradient are finite.
+    #[must_use]
+    pub fn sigmoid(self) -> Self {
+        self.tape.unary(Op::Sigmoid, self)
+    }
+
+    /// `e^self`.
+    #[must_use]
+    pub fn exp(self) -> Self {
+        self.tape.unary(Op::Exp, self)
+    }
+
+    /// The natural logarithm. Of 0 it is -inf; of a negative number NaN, as
+    /// in IEEE arithmetic.
+    #[must_use]
+    pub fn ln(self) -> Self {
+        self.tape.unary(Op::Ln, self)
+    }
+
+    /// The hyperbolic tangent.
+    #[must_use]
+    pub fn tanh(self) -> Self {
+        self.tape.unary(Op::Tanh, self)
+    }
+
+    /// `max(self, 0)`. Its derivative is 1 above 0 and 0 at or below it
+    /// (`relu'(0) = 0`, as in PyTorch).
+    #[must_use]
+    pub fn relu(self) -> Self {
+        self.tape.unary(Op::Relu, self)
+    }
+
+    /// The square root. Of a negative number it is NaN; at 0 its derivative
+    /// is +inf.
+    #[must_use]
+    pub fn sqrt(self) -> Self {
+        self.tape.unary(Op::Sqrt, self)
+    }
+}
+
+/// Two `Var`s are equal when they are the same node of the same tape.
+impl PartialEq for Var<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.tape, other.tape) && self.key == other.key
+    }
+}
+
+impl Eq for Var<'_> {}
+
+impl fmt::Debug for Var<'_> {
+    /// `Var(#5 net_h1 = 0.3775)`, or `Var(dropped)` for a rewound node.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let nodes = self.tape.nodes.borrow();
+        if nodes.is_live(self.key) {
+            let position = nodes.position(self.key);
+            write!(f, "Var(#{position}")?;
+            if let Some(name) = nodes.name(position) {
+                write!(f, " {name}")?;
+            }
+            write!(f, " = {})", nodes.values[position])
+        } else {
+            f.write_str("Var(dropped)")
+        }
+    }
+}
+
+/// `net_h1 = sum(...) = 0.3775`-style: the node's name (or `#id`), op and value.
+impl fmt::Display for Var<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let nodes = self.tape.nodes.borrow();
+        let position = nodes.position(self.key);
+        match nodes.name(position) {
+            Some(name) => write!(f, "{name}")?,
+            None => write!(f, "#{position}")?,
+        }
+        write!(
+            f,
+            " = {} = {}",
+            crate::trace::Expr::new(&nodes, position),
+            nodes.values[position]
+        )
+    }
+}

@@ -1,0 +1,12 @@
+//! Cross-crate integration tests, compiled as one binary.
+
+/// The reverse sweep's contract: every node, no hidden accumulation.
+mod backward;
+/// Chains of a million (debug) or ten million (release) nodes.
+mod big_graphs;
+/// The blog's forward pass and per-node gradients, built from autograd ops.
+mod blog_graph;
+/// Stale and foreign handles: panics that name the mistake.
+mod handles;
+/// The README's printed output matches what the code prints.
+mod readme;
