@@ -8,5 +8,9 @@ mod big_graphs;
 mod blog_graph;
 /// Stale and foreign handles: panics that name the mistake.
 mod handles;
+/// All 32 figures of the worked example through the nn crate.
+mod nn_blog;
+/// Generic backprop through MLPs of other shapes.
+mod nn_generic;
 /// The README's printed output matches what the code prints.
 mod readme;

@@ -4,11 +4,11 @@ use autograd::Tape;
 
 const README: &str = include_str!("../../README.md");
 
-/// The first `text` block of the README, which shows the API tour's trace.
+/// The README's `text` block that shows the API tour's trace.
 fn readme_trace() -> &'static str {
     let start = README
-        .find("```text\n")
-        .expect("README has a ```text block")
+        .find("```text\n#  name")
+        .expect("README shows the API tour's trace")
         + 8;
     let len = README[start..].find("```").expect("the block is closed");
     &README[start..start + len]

@@ -53,6 +53,7 @@
 
 mod arith;
 mod gradients;
+mod name;
 mod op;
 mod rules;
 mod scalar;
@@ -61,6 +62,7 @@ mod trace;
 mod var;
 
 pub use gradients::Gradients;
+pub use name::Name;
 pub use op::{Op, ScalarSide};
 pub use tape::{Mark, Tape};
 pub use trace::Trace;

@@ -7,13 +7,13 @@
 //! it maps a generational key to the position, so a handle to a node dropped
 //! by [`Tape::rewind`] is caught instead of reading whatever now sits there.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use slotmap::{SlotMap, new_key_type};
 
+use crate::name::Name;
 use crate::op::Op;
 use crate::rules;
 use crate::trace::Trace;
@@ -115,7 +115,7 @@ pub(crate) struct Nodes {
     /// Handle -> position.
     handles: SlotMap<NodeKey, u32>,
     /// Names of named nodes, sorted by position.
-    names: Vec<(u32, Cow<'static, str>)>,
+    names: Vec<(u32, Name)>,
     /// Parent positions of the sums being recorded, innermost last.
     sum_scratch: Vec<u32>,
     /// Computed nodes whose value may predate a [`Tape::set_value`].
@@ -207,7 +207,7 @@ impl Tape {
     }
 
     /// [`Tape::var`] with a name that traces and pictures show.
-    pub fn var_named(&self, name: impl Into<Cow<'static, str>>, value: f64) -> Var<'_> {
+    pub fn var_named(&self, name: impl Into<Name>, value: f64) -> Var<'_> {
         self.var(value).named(name)
     }
 
@@ -231,7 +231,7 @@ impl Tape {
     }
 
     /// [`Tape::constant`] with a name that traces and pictures show.
-    pub fn constant_named(&self, name: impl Into<Cow<'static, str>>, value: f64) -> Var<'_> {
+    pub fn constant_named(&self, name: impl Into<Name>, value: f64) -> Var<'_> {
         self.constant(value).named(name)
     }
 
@@ -515,7 +515,7 @@ impl Nodes {
             .map(|i| &*self.names[i].1)
     }
 
-    pub(crate) fn set_name(&mut self, position: usize, name: Cow<'static, str>) {
+    pub(crate) fn set_name(&mut self, position: usize, name: Name) {
         let p = position as u32;
         // Names are almost always given to the newest node, which appends.
         match self.names.binary_search_by_key(&p, |(q, _)| *q) {

@@ -1,11 +1,11 @@
 //! `Var`, the handle to one recorded node: its math methods and its inspection.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use smallvec::SmallVec;
 
 use crate::gradients::Gradients;
+use crate::name::Name;
 use crate::op::Op;
 use crate::tape::{NodeKey, Tape};
 use crate::trace::Trace;
@@ -117,7 +117,7 @@ impl<'t> Var<'t> {
     /// let y = (x + 1.0).named("y");
     /// assert_eq!(y.name().as_deref(), Some("y"));
     /// ```
-    pub fn named(self, name: impl Into<Cow<'static, str>>) -> Self {
+    pub fn named(self, name: impl Into<Name>) -> Self {
         let mut nodes = self.tape.nodes.borrow_mut();
         let position = nodes.position(self.key);
         nodes.set_name(position, name.into());

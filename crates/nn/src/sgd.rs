@@ -1,0 +1,58 @@
+//! Stochastic gradient descent.
+
+use autograd::{Gradients, Var};
+
+/// Plain gradient descent: `p ← p - η ∂L/∂p` for every parameter.
+///
+/// # Examples
+///
+/// ```
+/// use nn::Sgd;
+///
+/// let tape = autograd::Tape::new();
+/// let w = tape.var(0.40);
+/// let loss = (w * 2.0).powi(2); // ∂/∂w = 8w = 3.2
+/// let grads = loss.backward();
+/// Sgd::new(0.5).step([w], &grads);
+/// assert!((w.value() - (0.40 - 0.5 * 3.2)).abs() < 1e-15);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sgd {
+    learning_rate: f64,
+}
+
+impl Sgd {
+    /// Gradient descent with step size `learning_rate`.
+    ///
+    /// # Panics
+    ///
+    /// If the learning rate is not finite.
+    pub fn new(learning_rate: f64) -> Self {
+        assert!(
+            learning_rate.is_finite(),
+            "Sgd::new: the learning rate must be a finite number, got {learning_rate}"
+        );
+        Sgd { learning_rate }
+    }
+
+    /// The step size η.
+    pub fn learning_rate(&self) -> f64 {
+        self.learning_rate
+    }
+
+    /// The value `parameter` takes after one step: `p - η ∂L/∂p`.
+    pub fn updated(&self, parameter: Var<'_>, grads: &Gradients) -> f64 {
+        parameter.value() - self.learning_rate * grads.wrt(parameter)
+    }
+
+    /// Moves every parameter one step against its gradient.
+    ///
+    /// # Panics
+    ///
+    /// As [`autograd::Tape::set_value`]: each parameter must be a leaf.
+    pub fn step<'t>(&self, parameters: impl IntoIterator<Item = Var<'t>>, grads: &Gradients) {
+        for p in parameters {
+            p.tape().set_value(p, self.updated(p, grads));
+        }
+    }
+}

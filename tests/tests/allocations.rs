@@ -1,0 +1,98 @@
+//! A steady-state training step allocates nothing: the tape reuses its memory
+//! across rewinds and the trainer reuses its buffers.
+//!
+//! A binary of its own, because it installs a counting global allocator.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use autograd::Tape;
+use nn::{Activation, LayerSpec, Loss, Mlp, Sgd, Trainer, UpdateOrder, blog};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+// SAFETY: every call is forwarded to the system allocator unchanged; the
+// counter is a thread-local Cell, which does not allocate.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        // SAFETY: the caller upholds `alloc`'s contract, which we pass on.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Allocations made on this thread while `f` runs.
+fn allocations_during(f: impl FnOnce()) -> u64 {
+    let before = ALLOCATIONS.with(Cell::get);
+    f();
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+#[test]
+fn blog_training_steps_allocate_nothing_after_the_first() {
+    for order in [UpdateOrder::Simultaneous, UpdateOrder::Sequential] {
+        let tape = Tape::new();
+        let mlp = blog::network(&tape); // named: every step names its nodes
+        let mut trainer = blog::trainer(&mlp, blog::LEARNING_RATE, order);
+        trainer.step(&mlp, &blog::INPUTS, &blog::TARGETS);
+        let count = allocations_during(|| {
+            for _ in 0..1000 {
+                trainer.step(&mlp, &blog::INPUTS, &blog::TARGETS);
+            }
+        });
+        assert_eq!(count, 0, "{order:?}: {count} allocations in 1000 steps");
+    }
+}
+
+#[test]
+fn batch_training_steps_allocate_nothing_after_the_first() {
+    let tape = Tape::new();
+    let mlp = Mlp::new(
+        &tape,
+        2,
+        &[
+            LayerSpec::new(16, Activation::Tanh),
+            LayerSpec::new(16, Activation::Tanh),
+            LayerSpec::new(1, Activation::Identity),
+        ],
+        3,
+    );
+    let samples: Vec<([f64; 2], [f64; 1])> = (0..100)
+        .map(|k| {
+            let x = f64::from(k) / 50.0 - 1.0;
+            ([x, x * x], [x.sin()])
+        })
+        .collect();
+    let batch = || samples.iter().map(|(x, t)| (&x[..], &t[..]));
+    let mut trainer = Trainer::new(&mlp, Loss::MeanSquaredError, Sgd::new(0.01));
+    trainer.step_batch(&mlp, batch());
+    let count = allocations_during(|| {
+        for _ in 0..20 {
+            trainer.step_batch(&mlp, batch());
+        }
+    });
+    assert_eq!(count, 0, "{count} allocations in 20 steps");
+}
+
+#[test]
+fn the_counter_sees_allocations() {
+    let count = allocations_during(|| drop(std::hint::black_box(vec![1u8; 64])));
+    assert_eq!(count, 1);
+}
