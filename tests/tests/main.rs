@@ -6,11 +6,17 @@ mod backward;
 mod big_graphs;
 /// The blog's forward pass and per-node gradients, built from autograd ops.
 mod blog_graph;
+/// Gradients against finite differences on random graphs and networks.
+mod gradcheck_props;
 /// Stale and foreign handles: panics that name the mistake.
 mod handles;
 /// All 32 figures of the worked example through the nn crate.
 mod nn_blog;
 /// Generic backprop through MLPs of other shapes.
 mod nn_generic;
+/// Every op's derivative over a dense sweep of its domain.
+mod op_sweeps;
+/// Random expression graphs for the property tests.
+mod random_graphs;
 /// The README's printed output matches what the code prints.
 mod readme;

@@ -52,6 +52,7 @@
 #![deny(missing_docs)]
 
 mod arith;
+pub mod check;
 mod gradients;
 mod name;
 mod op;
