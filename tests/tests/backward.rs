@@ -83,6 +83,7 @@ fn every_operator_form_records_itself() {
         (a.tanh(), Op::Tanh),
         (a.relu(), Op::Relu),
         ([a, b].into_iter().sum(), Op::Sum),
+        (tape.dot(&[a], &[b]), Op::Dot),
     ];
     for (node, op) in cases {
         assert_eq!(node.op(), op);

@@ -62,6 +62,7 @@ enum Step {
     Scalar(ScalarOp, usize, f64),
     Powi(usize, i32),
     Sum(Vec<usize>),
+    Dot(Vec<(usize, usize)>),
 }
 
 /// An expression graph: leaves (variables and constants), then steps, each
@@ -117,6 +118,11 @@ impl GraphSpec {
         self
     }
 
+    pub(crate) fn dot(mut self, pairs: &[(usize, usize)]) -> Self {
+        self.steps.push(Step::Dot(pairs.to_vec()));
+        self
+    }
+
     /// The values of the variable leaves, in order: the point to check at.
     pub(crate) fn point(&self) -> Vec<f64> {
         self.leaves.iter().filter(|l| l.1).map(|l| l.0).collect()
@@ -149,6 +155,11 @@ impl GraphSpec {
                 Step::Scalar(op, x, c) => apply_scalar(op, nodes[x], c),
                 Step::Powi(x, n) => nodes[x].powi(n),
                 Step::Sum(ref terms) => tape.sum(terms.iter().map(|&t| nodes[t])),
+                Step::Dot(ref pairs) => {
+                    let (a, b): (Vec<_>, Vec<_>) =
+                        pairs.iter().map(|&(a, b)| (nodes[a], nodes[b])).unzip();
+                    tape.dot(&a, &b)
+                }
             };
             nodes.push(node);
         }
@@ -246,6 +257,14 @@ impl fmt::Debug for GraphSpec {
                         .collect::<Vec<_>>()
                         .join(" + "),
                 ),
+                Step::Dot(pairs) => (
+                    format!(".dot(&{pairs:?})"),
+                    pairs
+                        .iter()
+                        .map(|(a, b)| format!("n{a} * n{b}"))
+                        .collect::<Vec<_>>()
+                        .join(" + "),
+                ),
             };
             writeln!(f, "    {code} // n{n} = {math}")?;
         }
@@ -312,6 +331,7 @@ fn operands(step: &Step) -> Vec<usize> {
         Step::Unary(_, x) | Step::Scalar(_, x, _) | Step::Powi(x, _) => vec![*x],
         Step::Binary(_, a, b) => vec![*a, *b],
         Step::Sum(terms) => terms.clone(),
+        Step::Dot(pairs) => pairs.iter().flat_map(|&(a, b)| [a, b]).collect(),
     }
 }
 
@@ -365,7 +385,7 @@ fn choose(
     } else {
         c
     };
-    match selector % 22 {
+    match selector % 24 {
         0 => {
             let x = pick(a);
             (Step::Unary(Unary::Neg, x), -values[x])
@@ -469,6 +489,21 @@ fn choose(
                 Some(x) => (Step::Powi(x, n), values[x].powi(n)),
                 None => fallback(),
             }
+        }
+        22 => {
+            // A dot product of 1 to 3 pairs, repeats allowed.
+            let mut pairs: Vec<(usize, usize)> = picks
+                .chunks(2)
+                .map(|c| (pick(c[0]), pick(*c.last().unwrap())))
+                .collect();
+            pairs.push((pick(a), pick(b)));
+            pairs.truncate(3);
+            let value = pairs[1..]
+                .iter()
+                .fold(values[pairs[0].0] * values[pairs[0].1], |acc, &(x, y)| {
+                    acc + values[x] * values[y]
+                });
+            (Step::Dot(pairs), value)
         }
         _ => {
             // An n-ary sum of 1 to 6 terms, repeats allowed.

@@ -4,7 +4,7 @@
 use std::iter::Sum;
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
-use crate::op::Op;
+use crate::op::Code;
 use crate::scalar::Scalar;
 use crate::var::Var;
 
@@ -24,7 +24,7 @@ macro_rules! binary_operator {
             type Output = Var<'t>;
             #[inline]
             fn $method(self, rhs: f64) -> Var<'t> {
-                self.tape.unary($var_scalar(rhs), self)
+                self.tape.unary($var_scalar, rhs, self)
             }
         }
 
@@ -32,7 +32,7 @@ macro_rules! binary_operator {
             type Output = Var<'t>;
             #[inline]
             fn $method(self, rhs: Var<'t>) -> Var<'t> {
-                rhs.tape.unary($scalar_var(self), rhs)
+                rhs.tape.unary($scalar_var, self, rhs)
             }
         }
 
@@ -58,47 +58,47 @@ binary_operator!(
     add,
     AddAssign,
     add_assign,
-    Op::Add,
-    Op::AddScalar,
-    Op::ScalarAdd
+    Code::Add,
+    Code::AddScalar,
+    Code::ScalarAdd
 );
 binary_operator!(
     Sub,
     sub,
     SubAssign,
     sub_assign,
-    Op::Sub,
-    Op::SubScalar,
-    Op::ScalarSub
+    Code::Sub,
+    Code::SubScalar,
+    Code::ScalarSub
 );
 binary_operator!(
     Mul,
     mul,
     MulAssign,
     mul_assign,
-    Op::Mul,
-    Op::MulScalar,
-    Op::ScalarMul
+    Code::Mul,
+    Code::MulScalar,
+    Code::ScalarMul
 );
 binary_operator!(
     Div,
     div,
     DivAssign,
     div_assign,
-    Op::Div,
-    Op::DivScalar,
-    Op::ScalarDiv
+    Code::Div,
+    Code::DivScalar,
+    Code::ScalarDiv
 );
 
 impl<'t> Neg for Var<'t> {
     type Output = Var<'t>;
     #[inline]
     fn neg(self) -> Var<'t> {
-        self.tape.unary(Op::Neg, self)
+        self.tape.unary(Code::Neg, 0.0, self)
     }
 }
 
-/// Records ONE n-ary [`Op::Sum`] node over all the terms.
+/// Records ONE n-ary [`Op::Sum`](crate::Op::Sum) node over all the terms.
 ///
 /// # Panics
 ///

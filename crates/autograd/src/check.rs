@@ -193,18 +193,18 @@ impl GradCheck {
     pub fn nodes(&self, output: Var<'_>) -> Result<Report, GradCheckError> {
         let grads = output.backward();
         let nodes = output.tape.nodes.borrow();
-        let out = nodes.operand(output.key);
+        let out = nodes.operand(output) as usize;
         let reached = crate::trace::upstream(&nodes, out);
         let mut scratch = Vec::with_capacity(out + 1);
         let entries = (0..=out)
-            .filter(|&i| reached[i] && nodes.needs_grad[i])
+            .filter(|&i| reached[i] && nodes.nodes[i].needs_grad)
             .map(|i| {
-                let value = nodes.values[i];
+                let value = nodes.nodes[i].value;
                 let up = output_with(&nodes, &mut scratch, i, value + self.eps, out);
                 let down = output_with(&nodes, &mut scratch, i, value - self.eps, out);
                 let analytic = grads.at(&nodes, i).unwrap_or(0.0);
                 let name = nodes.name(i).map(str::to_owned);
-                self.entry(i, name, nodes.ops[i], analytic, up, down)
+                self.entry(i, name, nodes.nodes[i].op(), analytic, up, down)
             })
             .collect();
         Report { entries }.into_result()
@@ -236,15 +236,17 @@ impl GradCheck {
 /// it is re-evaluated from its parents.
 fn output_with(nodes: &Nodes, scratch: &mut Vec<f64>, node: usize, value: f64, out: usize) -> f64 {
     scratch.clear();
-    scratch.extend_from_slice(&nodes.values[..=out]);
+    scratch.extend(nodes.nodes[..=out].iter().map(|n| n.value));
     scratch[node] = value;
     for j in node + 1..=out {
-        let op = nodes.ops[j];
-        if op.is_leaf() {
+        let record = nodes.nodes[j];
+        if record.code.is_leaf() {
             continue;
         }
         let parents = nodes.parents(j);
-        let v = rules::eval(op, parents.len(), |k| scratch[parents[k] as usize]);
+        let v = rules::eval(record.code, record.scalar, parents.len(), |k| {
+            scratch[parents[k] as usize]
+        });
         scratch[j] = v;
     }
     scratch[out]

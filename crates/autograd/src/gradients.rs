@@ -56,6 +56,7 @@ impl Gradients {
     /// If `node` belongs to another tape than the output, was dropped by a
     /// rewind, or was recorded after this store was computed.
     #[must_use]
+    #[inline]
     pub fn wrt(&self, node: Var<'_>) -> f64 {
         self.get(node).unwrap_or(0.0)
     }
@@ -67,6 +68,7 @@ impl Gradients {
     ///
     /// As [`Gradients::wrt`].
     #[must_use]
+    #[inline]
     pub fn get(&self, node: Var<'_>) -> Option<f64> {
         self.slot(node).copied()
     }
@@ -90,21 +92,34 @@ impl Gradients {
     /// The gradient at `position` for a trace: `None` where [`Gradients::get`]
     /// would say `None` or the node is newer than the sweep.
     pub(crate) fn at(&self, nodes: &Nodes, position: usize) -> Option<f64> {
-        if !nodes.existed_at(position, self.epoch, self.recorded) || !nodes.needs_grad[position] {
+        if !nodes.existed_at(position, self.epoch, self.recorded)
+            || !nodes.nodes[position].needs_grad
+        {
             return None;
         }
         Some(self.adjoints.get(position).copied().unwrap_or(0.0))
     }
 
+    #[inline]
     fn slot(&self, node: Var<'_>) -> Option<&f64> {
+        self.slot_in(node.tape.id(), &node.tape.nodes.borrow(), node)
+    }
+
+    /// The gradient of `node`, on the tape `tape_id` whose nodes are given.
+    #[inline]
+    pub(crate) fn read(&self, tape_id: u64, nodes: &Nodes, node: Var<'_>) -> Option<f64> {
+        self.slot_in(tape_id, nodes, node).copied()
+    }
+
+    #[inline]
+    fn slot_in(&self, tape_id: u64, nodes: &Nodes, node: Var<'_>) -> Option<&f64> {
         assert!(
-            node.tape.id() == self.tape_id,
+            tape_id == self.tape_id,
             "these Gradients were computed on another Tape than this Var's; \
              read a gradient from the backward of an output on the Var's own tape"
         );
-        let nodes = node.tape.nodes.borrow();
-        let position = nodes.position_at(node.key, self.epoch, self.recorded);
-        if !nodes.needs_grad[position] {
+        let position = nodes.position_at(node, self.epoch, self.recorded);
+        if !nodes.nodes[position].needs_grad {
             return None;
         }
         Some(self.adjoints.get(position).unwrap_or(&0.0))
@@ -119,23 +134,33 @@ impl Gradients {
         adjoints.clear();
         adjoints.resize(output + 1, 0.0);
         adjoints[output] = 1.0;
-        let values = &nodes.values;
-        for i in (0..=output).rev() {
+        let records = &nodes.nodes[..=output];
+        let edges = &nodes.edges;
+        // Node i's parents end where its record says and start where node
+        // i - 1's end, so walking down keeps one cursor into `edges`.
+        let mut end = records[output].edge_end as usize;
+        for (i, node) in records.iter().enumerate().rev() {
+            let start = if i == 0 {
+                0
+            } else {
+                records[i - 1].edge_end as usize
+            };
             let g = adjoints[i];
             // Nothing flows from a node with a zero adjoint (it is not
             // upstream of the output) or from one that needs no gradient.
-            if g == 0.0 || !nodes.needs_grad[i] {
-                continue;
+            if g != 0.0 && node.needs_grad {
+                let parents = &edges[start..end];
+                rules::vjp(
+                    node.code,
+                    node.scalar,
+                    parents.len(),
+                    |k| records[parents[k] as usize].value,
+                    node.value,
+                    g,
+                    |k, contribution| adjoints[parents[k] as usize] += contribution,
+                );
             }
-            let parents = nodes.parents(i);
-            rules::vjp(
-                nodes.ops[i],
-                parents.len(),
-                |k| values[parents[k] as usize],
-                values[i],
-                g,
-                |k, contribution| adjoints[parents[k] as usize] += contribution,
-            );
+            end = start;
         }
     }
 }

@@ -76,6 +76,9 @@ pub enum Op {
     Relu,
     /// The n-ary sum of all parents, left to right.
     Sum,
+    /// The dot product of pairs of parents, `a₀b₀ + a₁b₁ + ...`, left to
+    /// right: a weighted sum as ONE node ([`Tape::dot`](crate::Tape::dot)).
+    Dot,
 }
 
 impl Op {
@@ -101,6 +104,7 @@ impl Op {
             Op::Tanh => "tanh",
             Op::Relu => "relu",
             Op::Sum => "sum",
+            Op::Dot => "dot",
         }
     }
 
@@ -140,5 +144,77 @@ pub enum ScalarSide {
 impl fmt::Display for Op {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.pad(self.name())
+    }
+}
+
+/// The compact form of an [`Op`] the tape stores: a one-byte code, with the
+/// scalar operand (if any) kept beside it in the node record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Code {
+    Var,
+    Const,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Pow,
+    AddScalar,
+    ScalarAdd,
+    SubScalar,
+    ScalarSub,
+    MulScalar,
+    ScalarMul,
+    DivScalar,
+    ScalarDiv,
+    Powf,
+    Powi,
+    Neg,
+    Exp,
+    Ln,
+    Sqrt,
+    Sigmoid,
+    Tanh,
+    Relu,
+    Sum,
+    Dot,
+}
+
+impl Code {
+    pub(crate) fn is_leaf(self) -> bool {
+        matches!(self, Code::Var | Code::Const)
+    }
+
+    /// The public op of a node with this code and scalar operand.
+    pub(crate) fn op(self, scalar: f64) -> Op {
+        match self {
+            Code::Var => Op::Var,
+            Code::Const => Op::Const,
+            Code::Add => Op::Add,
+            Code::Sub => Op::Sub,
+            Code::Mul => Op::Mul,
+            Code::Div => Op::Div,
+            Code::Pow => Op::Pow,
+            Code::AddScalar => Op::AddScalar(scalar),
+            Code::ScalarAdd => Op::ScalarAdd(scalar),
+            Code::SubScalar => Op::SubScalar(scalar),
+            Code::ScalarSub => Op::ScalarSub(scalar),
+            Code::MulScalar => Op::MulScalar(scalar),
+            Code::ScalarMul => Op::ScalarMul(scalar),
+            Code::DivScalar => Op::DivScalar(scalar),
+            Code::ScalarDiv => Op::ScalarDiv(scalar),
+            Code::Powf => Op::Powf(scalar),
+            // Stored exactly: every i32 is an f64.
+            Code::Powi => Op::Powi(scalar as i32),
+            Code::Neg => Op::Neg,
+            Code::Exp => Op::Exp,
+            Code::Ln => Op::Ln,
+            Code::Sqrt => Op::Sqrt,
+            Code::Sigmoid => Op::Sigmoid,
+            Code::Tanh => Op::Tanh,
+            Code::Relu => Op::Relu,
+            Code::Sum => Op::Sum,
+            Code::Dot => Op::Dot,
+        }
     }
 }

@@ -3,46 +3,62 @@
 //! Both are exhaustive matches over [`Op`]: a new variant does not compile
 //! until it has its forward rule and its derivative rule here.
 
-use crate::op::Op;
+use crate::op::Code;
 use crate::scalar::Scalar;
 
-/// The forward value of `op` applied to `arity` parents whose values `x(k)`
-/// yields.
+/// The forward value of a node with code `code` and scalar operand `c`
+/// applied to `arity` parents whose values `x(k)` yields.
 ///
 /// Leaves have no rule: their value is whatever was stored.
 #[inline(always)]
-pub(crate) fn eval(op: Op, arity: usize, x: impl Fn(usize) -> f64) -> f64 {
-    match op {
-        Op::Var | Op::Const => unreachable!("internal error: leaves are not evaluated"),
-        Op::Add => x(0) + x(1),
-        Op::Sub => x(0) - x(1),
-        Op::Mul => x(0) * x(1),
-        Op::Div => x(0) / x(1),
-        Op::Pow => x(0).powf(x(1)),
-        Op::AddScalar(c) => x(0) + c,
-        Op::ScalarAdd(c) => c + x(0),
-        Op::SubScalar(c) => x(0) - c,
-        Op::ScalarSub(c) => c - x(0),
-        Op::MulScalar(c) => x(0) * c,
-        Op::ScalarMul(c) => c * x(0),
-        Op::DivScalar(c) => x(0) / c,
-        Op::ScalarDiv(c) => c / x(0),
-        Op::Powf(c) => x(0).powf(c),
-        Op::Powi(n) => x(0).powi(n),
-        Op::Neg => -x(0),
-        Op::Exp => x(0).exp(),
-        Op::Ln => x(0).ln(),
-        Op::Sqrt => x(0).sqrt(),
-        Op::Sigmoid => sigmoid(x(0)),
-        Op::Tanh => x(0).tanh(),
-        Op::Relu => relu(x(0)),
+pub(crate) fn eval(code: Code, c: f64, arity: usize, x: impl Fn(usize) -> f64) -> f64 {
+    match code {
+        Code::Var | Code::Const => unreachable!("internal error: leaves are not evaluated"),
+        Code::Add => x(0) + x(1),
+        Code::Sub => x(0) - x(1),
+        Code::Mul => x(0) * x(1),
+        Code::Div => x(0) / x(1),
+        Code::Pow => x(0).powf(x(1)),
+        Code::AddScalar => x(0) + c,
+        Code::ScalarAdd => c + x(0),
+        Code::SubScalar => x(0) - c,
+        Code::ScalarSub => c - x(0),
+        Code::MulScalar => x(0) * c,
+        Code::ScalarMul => c * x(0),
+        Code::DivScalar => x(0) / c,
+        Code::ScalarDiv => c / x(0),
+        Code::Powf => x(0).powf(c),
+        Code::Powi => x(0).powi(c as i32),
+        Code::Neg => -x(0),
+        Code::Exp => x(0).exp(),
+        Code::Ln => x(0).ln(),
+        Code::Sqrt => x(0).sqrt(),
+        Code::Sigmoid => sigmoid(x(0)),
+        Code::Tanh => x(0).tanh(),
+        Code::Relu => relu(x(0)),
         // Left to right from the first term, so `a + b + c` written by hand and
         // a three-term sum give the same bits; the empty sum is 0.
-        Op::Sum => {
+        Code::Sum => {
             if arity == 0 {
                 return 0.0;
             }
-            (1..arity).fold(x(0), |acc, k| acc + x(k))
+            let mut total = x(0);
+            for k in 1..arity {
+                total += x(k);
+            }
+            total
+        }
+        // The products one by one, summed as a sum node would sum them, so a
+        // dot node gives the same bits as mul nodes under a sum node.
+        Code::Dot => {
+            if arity == 0 {
+                return 0.0;
+            }
+            let mut total = x(0) * x(1);
+            for k in 1..arity / 2 {
+                total += x(2 * k) * x(2 * k + 1);
+            }
+            total
         }
     }
 }
@@ -66,37 +82,38 @@ pub(crate) fn relu(x: f64) -> f64 {
 }
 
 /// The vector-Jacobian product of one node: given the adjoint `g` of a node
-/// with op `op`, value `y` and `arity` parents whose values `x(k)` yields,
+/// with code `code`, scalar operand `c`, value `y` and `arity` parents whose values `x(k)` yields,
 /// calls `emit(k, contribution)` for every parent `k` the node depends on.
 ///
 /// A parent whose contribution is identically zero at this point (relu below
 /// its kink, the base of `x^0`) gets no call at all.
 #[inline(always)]
 pub(crate) fn vjp<S: Scalar>(
-    op: Op,
+    code: Code,
+    c: f64,
     arity: usize,
     x: impl Fn(usize) -> S,
     y: S,
     g: S,
     mut emit: impl FnMut(usize, S),
 ) {
-    match op {
-        Op::Var | Op::Const => {}
-        Op::Add => {
+    match code {
+        Code::Var | Code::Const => {}
+        Code::Add => {
             emit(0, g);
             emit(1, g);
         }
-        Op::Sub => {
+        Code::Sub => {
             emit(0, g);
             emit(1, -g);
         }
         // d(a b) = b da + a db
-        Op::Mul => {
+        Code::Mul => {
             emit(0, g * x(1));
             emit(1, g * x(0));
         }
         // d(a / b) = da / b - (a / b²) db, and a / b² = y / b
-        Op::Div => {
+        Code::Div => {
             let b = x(1);
             emit(0, g / b);
             emit(1, -(g * y) / b);
@@ -104,7 +121,7 @@ pub(crate) fn vjp<S: Scalar>(
         // d(a^b) = b a^(b-1) da + a^b ln(a) db. Where b = 0 the first term is 0
         // (not 0 * inf at a = 0); where a = 0 and b >= 0 the second is 0 (not
         // 0 * -inf), as in PyTorch.
-        Op::Pow => {
+        Code::Pow => {
             let (a, b) = (x(0), x(1));
             if b.value() != 0.0 {
                 emit(0, g * (b * a.pow(b - 1.0)));
@@ -113,45 +130,53 @@ pub(crate) fn vjp<S: Scalar>(
                 emit(1, g * (y * a.ln()));
             }
         }
-        Op::AddScalar(_) | Op::ScalarAdd(_) | Op::SubScalar(_) => emit(0, g),
-        Op::ScalarSub(_) => emit(0, -g),
-        Op::MulScalar(c) | Op::ScalarMul(c) => emit(0, g * c),
+        Code::AddScalar | Code::ScalarAdd | Code::SubScalar => emit(0, g),
+        Code::ScalarSub => emit(0, -g),
+        Code::MulScalar | Code::ScalarMul => emit(0, g * c),
         // d(x / c) = dx / c
-        Op::DivScalar(c) => emit(0, g / c),
+        Code::DivScalar => emit(0, g / c),
         // d(c / x) = -(c / x²) dx = -(y / x) dx
-        Op::ScalarDiv(_) => emit(0, -(g * y) / x(0)),
+        Code::ScalarDiv => emit(0, -(g * y) / x(0)),
         // d(x^c) = c x^(c-1) dx, and 0 where c = 0
-        Op::Powf(c) => {
+        Code::Powf => {
             if c != 0.0 {
                 emit(0, g * (x(0).powf(c - 1.0) * c));
             }
         }
         // d(x^n) = n x^(n-1) dx, and 0 where n = 0
-        Op::Powi(n) => {
+        Code::Powi => {
+            let n = c as i32;
             if n != 0 {
-                emit(0, g * (x(0).powi(n - 1) * f64::from(n)));
+                emit(0, g * (x(0).powi(n - 1) * c));
             }
         }
-        Op::Neg => emit(0, -g),
+        Code::Neg => emit(0, -g),
         // d(e^x) = e^x dx
-        Op::Exp => emit(0, g * y),
+        Code::Exp => emit(0, g * y),
         // d(ln x) = dx / x
-        Op::Ln => emit(0, g / x(0)),
+        Code::Ln => emit(0, g / x(0)),
         // d(√x) = dx / (2 √x)
-        Op::Sqrt => emit(0, g * 0.5 / y),
+        Code::Sqrt => emit(0, g * 0.5 / y),
         // d(σ(x)) = σ(x) (1 - σ(x)) dx
-        Op::Sigmoid => emit(0, g * (y * y.one_minus())),
+        Code::Sigmoid => emit(0, g * (y * y.one_minus())),
         // d(tanh x) = (1 - tanh² x) dx
-        Op::Tanh => emit(0, g * (y * y).one_minus()),
+        Code::Tanh => emit(0, g * (y * y).one_minus()),
         // d(relu x) = dx where x > 0, else 0 (at the kink too)
-        Op::Relu => {
+        Code::Relu => {
             if x(0).value() > 0.0 {
                 emit(0, g);
             }
         }
-        Op::Sum => {
+        Code::Sum => {
             for k in 0..arity {
                 emit(k, g);
+            }
+        }
+        // d(Σ aₖbₖ) = Σ bₖ daₖ + aₖ dbₖ
+        Code::Dot => {
+            for k in 0..arity / 2 {
+                emit(2 * k, g * x(2 * k + 1));
+                emit(2 * k + 1, g * x(2 * k));
             }
         }
     }
@@ -457,5 +482,24 @@ mod tests {
         // One term used twice gets both contributions.
         let twice = tape.sum([xs[0], xs[0], xs[1]]);
         assert_eq!(twice.backward().wrt(xs[0]), 2.0);
+    }
+
+    #[test]
+    fn dot_matches_muls_under_a_sum_bit_for_bit() {
+        // y = Σ aₖbₖ; ∂y/∂aₖ = bₖ, ∂y/∂bₖ = aₖ
+        let tape = Tape::new();
+        let a = [0.15, -2.5, 1e-3, 7.0].map(|v| tape.var(v));
+        let b = [0.05, 0.3, 1e8, -0.7].map(|v| tape.var(v));
+        let dot = tape.dot(&a, &b);
+        let sum = tape.sum(a.iter().zip(&b).map(|(&x, &y)| x * y));
+        assert_eq!(dot.value().to_bits(), sum.value().to_bits());
+        let (gd, gs) = (dot.backward(), sum.backward());
+        for v in a.iter().chain(&b) {
+            assert_eq!(gd.wrt(*v).to_bits(), gs.wrt(*v).to_bits());
+        }
+        // A term paired with itself: d(x·x) = 2x dx.
+        let square = tape.dot(&[a[1]], &[a[1]]);
+        assert_eq!(square.backward().wrt(a[1]), 2.0 * -2.5);
+        assert_eq!(tape.dot(&[], &[]).value(), 0.0);
     }
 }

@@ -69,7 +69,7 @@ impl fmt::Display for Trace<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let nodes = self.tape.nodes.borrow();
         let shown = match self.output {
-            Some(output) => upstream(&nodes, nodes.position(output.key)),
+            Some(output) => upstream(&nodes, nodes.position(output) as usize),
             None => vec![true; nodes.len()],
         };
         let mut rows = vec![[
@@ -92,9 +92,9 @@ impl fmt::Display for Trace<'_> {
             rows.push([
                 position.to_string(),
                 nodes.name(position).unwrap_or("").to_owned(),
-                nodes.ops[position].name().to_owned(),
+                nodes.nodes[position].op().name().to_owned(),
                 operands(&nodes, position),
-                nodes.values[position].to_string(),
+                nodes.nodes[position].value.to_string(),
                 grad,
             ]);
         }
@@ -150,7 +150,7 @@ pub(crate) fn operands(nodes: &Nodes, position: usize) -> String {
             None => format!("#{p}"),
         })
         .collect();
-    match nodes.ops[position].scalar_operand() {
+    match nodes.nodes[position].op().scalar_operand() {
         Some((c, ScalarSide::Left)) => items.insert(0, c.to_string()),
         Some((c, ScalarSide::Right)) => items.push(c.to_string()),
         None => {}
@@ -172,7 +172,7 @@ impl<'n> Expr<'n> {
 
 impl fmt::Display for Expr<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let op = self.nodes.ops[self.position];
+        let op = self.nodes.nodes[self.position].op();
         if op.is_leaf() {
             f.write_str(op.name())
         } else {

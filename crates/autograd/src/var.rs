@@ -6,13 +6,14 @@ use smallvec::SmallVec;
 
 use crate::gradients::Gradients;
 use crate::name::Name;
-use crate::op::Op;
-use crate::tape::{NodeKey, Tape};
+use crate::op::{Code, Op};
+use crate::tape::{SegmentKey, Tape};
 use crate::trace::Trace;
 
 /// A handle to one node of a [`Tape`]: a leaf, or the result of an operation.
 ///
-/// `Var` is `Copy` and small (a tape reference and a generational key).
+/// `Var` is `Copy` and small: a tape reference, the node's position, and the
+/// generational key that proves the node still exists.
 /// Arithmetic reads like math: `+ - * /` and unary `-` work between two
 /// `Var`s and between a `Var` and an `f64` on either side, and each records
 /// one node. The methods below add the elementary functions, and inspect
@@ -46,19 +47,17 @@ use crate::trace::Trace;
 #[derive(Clone, Copy)]
 pub struct Var<'t> {
     pub(crate) tape: &'t Tape,
-    pub(crate) key: NodeKey,
+    pub(crate) segment: SegmentKey,
+    pub(crate) index: u32,
 }
 
 impl<'t> Var<'t> {
-    pub(crate) fn new(tape: &'t Tape, key: NodeKey) -> Self {
-        Var { tape, key }
-    }
-
     /// The node's value.
     #[must_use]
+    #[inline]
     pub fn value(&self) -> f64 {
         let nodes = self.tape.nodes.borrow();
-        nodes.values[nodes.position(self.key)]
+        nodes.nodes[nodes.position(*self) as usize].value
     }
 
     /// The gradient of this node with respect to every node of the tape:
@@ -100,10 +99,11 @@ impl<'t> Var<'t> {
     /// # Panics
     ///
     /// As [`Var::backward`].
+    #[inline]
     pub fn backward_into(&self, grads: &mut Gradients) {
         let nodes = self.tape.nodes.borrow();
-        let output = nodes.operand(self.key);
-        grads.sweep(self.tape.id(), &nodes, output);
+        let output = nodes.operand(*self);
+        grads.sweep(self.tape.id(), &nodes, output as usize);
     }
 
     /// Gives the node a name that traces and pictures show, and returns it
@@ -119,7 +119,7 @@ impl<'t> Var<'t> {
     /// ```
     pub fn named(self, name: impl Into<Name>) -> Self {
         let mut nodes = self.tape.nodes.borrow_mut();
-        let position = nodes.position(self.key);
+        let position = nodes.position(self);
         nodes.set_name(position, name.into());
         self
     }
@@ -128,14 +128,16 @@ impl<'t> Var<'t> {
     #[must_use]
     pub fn name(&self) -> Option<String> {
         let nodes = self.tape.nodes.borrow();
-        nodes.name(nodes.position(self.key)).map(str::to_owned)
+        nodes
+            .name(nodes.position(*self) as usize)
+            .map(str::to_owned)
     }
 
     /// What the node computes.
     #[must_use]
     pub fn op(&self) -> Op {
         let nodes = self.tape.nodes.borrow();
-        nodes.ops[nodes.position(self.key)]
+        nodes.nodes[nodes.position(*self) as usize].op()
     }
 
     /// The nodes this one was computed from, in operand order (empty for a leaf).
@@ -151,18 +153,18 @@ impl<'t> Var<'t> {
     #[must_use]
     pub fn parents(&self) -> SmallVec<[Var<'t>; 2]> {
         let nodes = self.tape.nodes.borrow();
-        let position = nodes.position(self.key);
+        let position = nodes.position(*self) as usize;
         nodes
             .parents(position)
             .iter()
-            .map(|&p| Var::new(self.tape, nodes.key(p as usize)))
+            .map(|&p| nodes.var(self.tape, p))
             .collect()
     }
 
     /// The node's position in the recording order: the id traces show.
     #[must_use]
     pub fn index(&self) -> usize {
-        self.tape.nodes.borrow().position(self.key)
+        self.tape.nodes.borrow().position(*self) as usize
     }
 
     /// Whether a gradient flows to this node: it is a [`Tape::var`] leaf or
@@ -170,7 +172,7 @@ impl<'t> Var<'t> {
     #[must_use]
     pub fn requires_grad(&self) -> bool {
         let nodes = self.tape.nodes.borrow();
-        nodes.needs_grad[nodes.position(self.key)]
+        nodes.nodes[nodes.position(*self) as usize].needs_grad
     }
 
     /// The tape the node lives on.
@@ -201,14 +203,16 @@ impl<'t> Var<'t> {
     /// A negative base to a fractional power is NaN, as in IEEE arithmetic;
     /// so is its derivative.
     #[must_use]
+    #[inline]
     pub fn powf(self, exponent: f64) -> Self {
-        self.tape.unary(Op::Powf(exponent), self)
+        self.tape.unary(Code::Powf, exponent, self)
     }
 
     /// `self` to the power `exponent`, an integer.
     #[must_use]
+    #[inline]
     pub fn powi(self, exponent: i32) -> Self {
-        self.tape.unary(Op::Powi(exponent), self)
+        self.tape.unary(Code::Powi, f64::from(exponent), self)
     }
 
     /// `self` to the power `exponent`, another `Var`: both get gradients.
@@ -226,55 +230,64 @@ impl<'t> Var<'t> {
     /// assert_eq!(grads.wrt(b), 8.0 * 2f64.ln()); // a^b ln a
     /// ```
     #[must_use]
+    #[inline]
     pub fn pow(self, exponent: Var<'t>) -> Self {
-        self.tape.binary(Op::Pow, self, exponent)
+        self.tape.binary(Code::Pow, self, exponent)
     }
 
     /// The logistic function `1 / (1 + e^-x)`, evaluated without overflow
     /// for any input: at ±1000 both its value and its gradient are finite.
     #[must_use]
+    #[inline]
     pub fn sigmoid(self) -> Self {
-        self.tape.unary(Op::Sigmoid, self)
+        self.tape.unary(Code::Sigmoid, 0.0, self)
     }
 
     /// `e^self`.
     #[must_use]
+    #[inline]
     pub fn exp(self) -> Self {
-        self.tape.unary(Op::Exp, self)
+        self.tape.unary(Code::Exp, 0.0, self)
     }
 
     /// The natural logarithm. Of 0 it is -inf; of a negative number NaN, as
     /// in IEEE arithmetic.
     #[must_use]
+    #[inline]
     pub fn ln(self) -> Self {
-        self.tape.unary(Op::Ln, self)
+        self.tape.unary(Code::Ln, 0.0, self)
     }
 
     /// The hyperbolic tangent.
     #[must_use]
+    #[inline]
     pub fn tanh(self) -> Self {
-        self.tape.unary(Op::Tanh, self)
+        self.tape.unary(Code::Tanh, 0.0, self)
     }
 
     /// `max(self, 0)`. Its derivative is 1 above 0 and 0 at or below it
     /// (`relu'(0) = 0`, as in PyTorch).
     #[must_use]
+    #[inline]
     pub fn relu(self) -> Self {
-        self.tape.unary(Op::Relu, self)
+        self.tape.unary(Code::Relu, 0.0, self)
     }
 
     /// The square root. Of a negative number it is NaN; at 0 its derivative
     /// is +inf.
     #[must_use]
+    #[inline]
     pub fn sqrt(self) -> Self {
-        self.tape.unary(Op::Sqrt, self)
+        self.tape.unary(Code::Sqrt, 0.0, self)
     }
 }
 
 /// Two `Var`s are equal when they are the same node of the same tape.
 impl PartialEq for Var<'_> {
     fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self.tape, other.tape) && self.key == other.key
+        std::ptr::eq(self.tape, other.tape)
+            && self.index == other.index
+            && self.segment == other.segment
     }
 }
 
@@ -284,13 +297,13 @@ impl fmt::Debug for Var<'_> {
     /// `Var(#5 net_h1 = 0.3775)`, or `Var(dropped)` for a rewound node.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let nodes = self.tape.nodes.borrow();
-        if nodes.is_live(self.key) {
-            let position = nodes.position(self.key);
+        if nodes.is_live(*self) {
+            let position = self.index as usize;
             write!(f, "Var(#{position}")?;
             if let Some(name) = nodes.name(position) {
                 write!(f, " {name}")?;
             }
-            write!(f, " = {})", nodes.values[position])
+            write!(f, " = {})", nodes.nodes[position].value)
         } else {
             f.write_str("Var(dropped)")
         }
@@ -301,7 +314,7 @@ impl fmt::Debug for Var<'_> {
 impl fmt::Display for Var<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let nodes = self.tape.nodes.borrow();
-        let position = nodes.position(self.key);
+        let position = nodes.position(*self) as usize;
         match nodes.name(position) {
             Some(name) => write!(f, "{name}")?,
             None => write!(f, "#{position}")?,
@@ -310,7 +323,7 @@ impl fmt::Display for Var<'_> {
             f,
             " = {} = {}",
             crate::trace::Expr::new(&nodes, position),
-            nodes.values[position]
+            nodes.nodes[position].value
         )
     }
 }

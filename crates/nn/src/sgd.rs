@@ -51,8 +51,12 @@ impl Sgd {
     ///
     /// As [`autograd::Tape::set_value`]: each parameter must be a leaf.
     pub fn step<'t>(&self, parameters: impl IntoIterator<Item = Var<'t>>, grads: &Gradients) {
-        for p in parameters {
-            p.tape().set_value(p, self.updated(p, grads));
+        let mut parameters = parameters.into_iter().peekable();
+        if let Some(first) = parameters.peek() {
+            let rate = self.learning_rate;
+            first
+                .tape()
+                .update(parameters, grads, |value, gradient| value - rate * gradient);
         }
     }
 }

@@ -1,0 +1,407 @@
+//! Runs the three workloads in one process, each implementation in turn
+//! (alternating, so drift and noise fall on all alike), checks that they all
+//! computed the same thing, and prints one table of medians and ratios to
+//! the hand-written code.
+//!
+//! `cargo run --release --bin bench` (add `--json` for JSON).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use benchmarks::{blog, chain, mlp};
+use clap::Parser;
+
+/// Counts live heap bytes and their peak, to measure memory per node.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the
+// counters are atomics, which do not allocate.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(live, Ordering::Relaxed);
+        // SAFETY: the caller upholds `alloc`'s contract, which we pass on.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let live = LIVE.fetch_add(new_size, Ordering::Relaxed) + new_size;
+        PEAK.fetch_max(live, Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The most heap `f` holds at once beyond what was live before it, run on a
+/// fresh thread so that no buffers kept from earlier runs hide its cost.
+fn peak_bytes<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> usize {
+    std::thread::spawn(move || {
+        let base = LIVE.load(Ordering::Relaxed);
+        PEAK.store(base, Ordering::Relaxed);
+        black_box(f());
+        PEAK.load(Ordering::Relaxed) - base
+    })
+    .join()
+    .expect("the measured run completes")
+}
+
+/// Benchmarks the engine against hand-written f64 code and the `reverse`
+/// and `echidna` crates on three workloads.
+#[derive(Parser, Debug)]
+#[command(about, long_about = None)]
+struct Cli {
+    /// Rounds per workload (each round runs every implementation once).
+    #[arg(long, default_value_t = 15)]
+    rounds: usize,
+    /// Print the results as one JSON object.
+    #[arg(long)]
+    json: bool,
+    /// Run only these workloads (blog, mlp, chain); all by default.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
+    /// Instead of the table: record a chain of this many nodes, run its
+    /// backward, check it against the closed form, and report time and the
+    /// process's peak resident memory.
+    #[arg(long, value_name = "NODES")]
+    huge_chain: Option<usize>,
+}
+
+/// One implementation of a workload: its name and a run that returns what
+/// it computed.
+struct Contender<'a, R> {
+    name: &'static str,
+    run: Box<dyn FnMut() -> R + 'a>,
+    seconds: Vec<f64>,
+    last: Option<R>,
+}
+
+fn contender<'a, R>(name: &'static str, run: impl FnMut() -> R + 'a) -> Contender<'a, R> {
+    Contender {
+        name,
+        run: Box::new(run),
+        seconds: Vec::new(),
+        last: None,
+    }
+}
+
+/// Runs every contender once per round, in turn; keeps each one's times.
+fn race<R>(contenders: &mut [Contender<'_, R>], rounds: usize) {
+    // One untimed warm-up each: caches, page faults, lazily grown buffers.
+    for c in contenders.iter_mut() {
+        c.last = Some((c.run)());
+    }
+    for _ in 0..rounds {
+        for c in contenders.iter_mut() {
+            let start = Instant::now();
+            let out = black_box((c.run)());
+            c.seconds.push(start.elapsed().as_secs_f64());
+            c.last = Some(out);
+        }
+    }
+}
+
+fn median(seconds: &[f64]) -> f64 {
+    let mut sorted = seconds.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted[sorted.len() / 2]
+}
+
+/// One row of the table.
+struct Row {
+    name: &'static str,
+    times: Vec<(&'static str, f64)>,
+    nodes: usize,
+    bytes_per_node: f64,
+}
+
+impl Row {
+    fn time(&self, who: &str) -> f64 {
+        self.times
+            .iter()
+            .find(|(name, _)| *name == who)
+            .map_or(f64::NAN, |t| t.1)
+    }
+}
+
+fn close(a: f64, b: f64, relative: f64) -> bool {
+    (a - b).abs() <= relative * b.abs().max(f64::MIN_POSITIVE)
+}
+
+fn blog_row(rounds: usize) -> Row {
+    let steps = blog::STEPS;
+    let mut contenders = vec![
+        contender("engine", || blog::engine(steps)),
+        contender("handwritten", || blog::handwritten(steps)),
+        contender("fresh tape", || blog::engine_fresh(steps)),
+        contender("nn trainer", || blog::engine_nn(steps)),
+        contender("reverse", || blog::reverse(steps)),
+        contender("echidna", || blog::echidna(steps)),
+    ];
+    race(&mut contenders, rounds);
+    for c in &contenders {
+        let loss = c.last.expect("ran");
+        assert!(
+            close(loss, blog::FINAL_LOSS, 1e-9),
+            "blog: {} ends at loss {loss}, expected {}",
+            c.name,
+            blog::FINAL_LOSS
+        );
+    }
+    let per_step = blog::nodes_per_step();
+    let bytes = peak_bytes(|| blog::engine_fresh(1));
+    Row {
+        name: "blog",
+        times: contenders
+            .iter()
+            .map(|c| (c.name, median(&c.seconds)))
+            .collect(),
+        nodes: per_step * steps,
+        bytes_per_node: bytes as f64 / (per_step + 8) as f64,
+    }
+}
+
+fn mlp_row(rounds: usize) -> Row {
+    let mut contenders = vec![
+        contender("engine", mlp::engine()),
+        contender("handwritten", mlp::handwritten()),
+        contender("fresh tape", mlp::engine_fresh()),
+        contender("nn trainer", mlp::engine_nn()),
+        contender("reverse", mlp::reverse()),
+        contender("echidna", mlp::echidna()),
+    ];
+    race(&mut contenders, rounds);
+    let reference = contenders[1].last.clone().expect("ran");
+    for c in &contenders {
+        let out = c.last.as_ref().expect("ran");
+        assert!(
+            close(out.loss, reference.loss, 1e-10),
+            "mlp: {} loss {}",
+            c.name,
+            out.loss
+        );
+        for (k, (g, h)) in out.grads.iter().zip(&reference.grads).enumerate() {
+            assert!(
+                (g - h).abs() <= 1e-10 * h.abs().max(1.0),
+                "mlp: {} gradient {k} is {g}, hand-written {h}",
+                c.name
+            );
+        }
+    }
+    let nodes = mlp::nodes_per_run();
+    let bytes = peak_bytes(|| mlp::engine_fresh()());
+    Row {
+        name: "mlp",
+        times: contenders
+            .iter()
+            .map(|c| (c.name, median(&c.seconds)))
+            .collect(),
+        nodes,
+        bytes_per_node: bytes as f64 / (nodes + mlp::PARAMETERS) as f64,
+    }
+}
+
+fn chain_row(rounds: usize) -> Row {
+    let mut contenders = vec![
+        contender("engine", chain::engine()),
+        contender("handwritten", chain::handwritten),
+        contender("fresh tape", chain::engine_fresh),
+        contender("reverse", chain::reverse()),
+        contender("echidna", chain::echidna),
+    ];
+    race(&mut contenders, rounds);
+    let exact = chain::closed_form();
+    for c in &contenders {
+        let out = c.last.expect("ran");
+        assert!(
+            close(out.gradient, exact.gradient, 1e-9),
+            "chain: {} gradient {}",
+            c.name,
+            out.gradient
+        );
+        assert!(
+            close(out.value, exact.value, 1e-9),
+            "chain: {} value {}",
+            c.name,
+            out.value
+        );
+    }
+    let nodes = chain::nodes_per_run();
+    let bytes = peak_bytes(chain::engine_fresh);
+    Row {
+        name: "chain",
+        times: contenders
+            .iter()
+            .map(|c| (c.name, median(&c.seconds)))
+            .collect(),
+        nodes,
+        bytes_per_node: bytes as f64 / (nodes + 1) as f64,
+    }
+}
+
+fn format_seconds(s: f64) -> String {
+    if s.is_nan() {
+        "-".to_owned()
+    } else if s >= 1e-3 {
+        format!("{:.2} ms", s * 1e3)
+    } else {
+        format!("{:.1} us", s * 1e6)
+    }
+}
+
+fn print_table(rows: &[Row]) {
+    let columns = [
+        "engine",
+        "handwritten",
+        "fresh tape",
+        "nn trainer",
+        "reverse",
+        "echidna",
+    ];
+    println!(
+        "{:<6}  {:>10}  {:>11}  {:>6}  {:>16}  {:>16}  {:>16}  {:>16}  {:>10}  {:>7}  {:>10}",
+        "",
+        "engine",
+        "hand-written",
+        "ratio",
+        "fresh tape",
+        "nn trainer",
+        "reverse",
+        "echidna",
+        "nodes",
+        "ns/node",
+        "bytes/node"
+    );
+    for row in rows {
+        let hand = row.time("handwritten");
+        let with_ratio = |who: &str| {
+            let t = row.time(who);
+            if t.is_nan() {
+                "-".to_owned()
+            } else {
+                format!("{} ({:.1}x)", format_seconds(t), t / hand)
+            }
+        };
+        let engine = row.time(columns[0]);
+        println!(
+            "{:<6}  {:>10}  {:>11}  {:>5.2}x  {:>16}  {:>16}  {:>16}  {:>16}  {:>10}  {:>7.2}  {:>10.1}",
+            row.name,
+            format_seconds(engine),
+            format_seconds(hand),
+            engine / hand,
+            with_ratio("fresh tape"),
+            with_ratio("nn trainer"),
+            with_ratio("reverse"),
+            with_ratio("echidna"),
+            row.nodes,
+            engine * 1e9 / row.nodes as f64,
+            row.bytes_per_node,
+        );
+    }
+}
+
+fn json_number(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:e}")
+    } else {
+        "null".to_owned()
+    }
+}
+
+fn print_json(rows: &[Row]) {
+    let items: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            let (engine, hand) = (row.time("engine"), row.time("handwritten"));
+            format!(
+                "{{\"name\": \"{}\", \"engine_s\": {}, \"handwritten_s\": {}, \"ratio\": {}, \
+                 \"fresh_tape_s\": {}, \"nn_trainer_s\": {}, \
+                 \"peers\": {{\"reverse\": {}, \"echidna\": {}}}, \"nodes\": {}, \"bytes_per_node\": {}}}",
+                row.name,
+                json_number(engine),
+                json_number(hand),
+                json_number(engine / hand),
+                json_number(row.time("fresh tape")),
+                json_number(row.time("nn trainer")),
+                json_number(row.time("reverse")),
+                json_number(row.time("echidna")),
+                row.nodes,
+                json_number(row.bytes_per_node),
+            )
+        })
+        .collect();
+    println!("{{\"workloads\": [{}]}}", items.join(", "));
+}
+
+/// The process's peak resident memory in bytes, from /proc (Linux only).
+fn peak_resident_bytes() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+fn huge_chain(nodes: usize) {
+    let start = Instant::now();
+    let out = chain::engine_with_steps(nodes / 2);
+    let seconds = start.elapsed().as_secs_f64();
+    let exact = chain::closed_form_with_steps(nodes / 2);
+    let tolerance = nodes as f64 * f64::EPSILON;
+    assert!(
+        close(out.gradient, exact.gradient, tolerance),
+        "gradient {} vs {}",
+        out.gradient,
+        exact.gradient
+    );
+    assert!(
+        close(out.value, exact.value, tolerance),
+        "value {} vs {}",
+        out.value,
+        exact.value
+    );
+    let peak = peak_resident_bytes().unwrap_or(0);
+    println!(
+        "chain of {nodes} nodes: {seconds:.2} s ({:.1} ns/node), peak resident {:.2} GiB ({:.1} bytes/node), gradient {} matches the closed form",
+        seconds * 1e9 / nodes as f64,
+        peak as f64 / (1u64 << 30) as f64,
+        peak as f64 / nodes as f64,
+        out.gradient
+    );
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Some(nodes) = cli.huge_chain {
+        huge_chain(nodes);
+        return;
+    }
+    let wanted = |name: &str| cli.only.is_empty() || cli.only.iter().any(|o| o == name);
+    let mut rows = Vec::new();
+    if wanted("blog") {
+        rows.push(blog_row(cli.rounds));
+    }
+    if wanted("mlp") {
+        rows.push(mlp_row(cli.rounds * 8));
+    }
+    if wanted("chain") {
+        rows.push(chain_row(cli.rounds));
+    }
+    if cli.json {
+        print_json(&rows);
+    } else {
+        print_table(&rows);
+    }
+}
