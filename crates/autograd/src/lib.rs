@@ -53,6 +53,7 @@
 
 mod arith;
 pub mod check;
+mod dot;
 mod gradients;
 mod name;
 mod op;
@@ -62,6 +63,7 @@ mod tape;
 mod trace;
 mod var;
 
+pub use dot::Dot;
 pub use gradients::Gradients;
 pub use name::Name;
 pub use op::{Op, ScalarSide};

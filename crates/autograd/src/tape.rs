@@ -411,6 +411,30 @@ impl Tape {
         nodes.push(Code::Dot, 0.0, value, grad, self)
     }
 
+    /// The node at `index` in the recording order, or `None` past the end:
+    /// with [`Tape::len`], a way to visit every node.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use autograd::{Op, Tape};
+    ///
+    /// let tape = Tape::new();
+    /// let x = tape.var(2.0);
+    /// let _y = x.exp();
+    /// let ops: Vec<Op> = (0..tape.len()).filter_map(|i| tape.node(i)).map(|v| v.op()).collect();
+    /// assert_eq!(ops, [Op::Var, Op::Exp]);
+    /// assert!(tape.node(2).is_none());
+    /// ```
+    #[must_use]
+    pub fn node(&self, index: usize) -> Option<Var<'_>> {
+        let nodes = self.nodes.borrow();
+        let position = u32::try_from(index)
+            .ok()
+            .filter(|&p| (p as usize) < nodes.len())?;
+        Some(nodes.var(self, position))
+    }
+
     /// How many nodes the tape holds.
     #[must_use]
     pub fn len(&self) -> usize {

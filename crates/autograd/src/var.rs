@@ -198,6 +198,13 @@ impl<'t> Var<'t> {
         Trace::new(self.tape, Some(*self))
     }
 
+    /// The subgraph upstream of this node as a Graphviz DOT picture; see
+    /// [`Dot`](crate::Dot).
+    #[must_use]
+    pub fn dot(&self) -> crate::Dot<'t> {
+        crate::Dot::new(*self)
+    }
+
     /// `self` to the power `exponent`, a plain number.
     ///
     /// A negative base to a fractional power is NaN, as in IEEE arithmetic;

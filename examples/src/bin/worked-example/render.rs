@@ -220,57 +220,24 @@ pub(crate) fn trace(trace: &str, style: &Style) -> String {
     )
 }
 
-/// `{"figures": [{"row": 1, "name": "net_h1", "engine": 0.3775, ...}, ...]}`.
+/// `{"figures": [{"row": 1, "name": "net_h1", "engine": 0.3775, ...}, ...]}`,
+/// one figure a line.
 pub(crate) fn json(figures: &[Figure]) -> String {
-    let mut out = String::from("{\"figures\": [");
-    for (k, f) in figures.iter().enumerate() {
-        if k > 0 {
-            out.push_str(",\n  ");
-        } else {
-            out.push_str("\n  ");
-        }
-        let _ = write!(
-            out,
-            "{{\"row\": {}, \"name\": {}, \"engine\": {}, \"published\": {}, \"agrees\": {}",
-            f.row,
-            json_string(f.name),
-            json_number(f.engine),
-            f.published.map_or_else(|| "null".to_owned(), json_string),
-            f.agreement()
-                .agrees()
-                .map_or_else(|| "null".to_owned(), |a| a.to_string()),
-        );
-        if let Some(v) = f.true_gradient_descent {
-            let _ = write!(out, ", \"true_gradient_descent\": {}", json_number(v));
-        }
-        out.push('}');
-    }
-    out.push_str("\n]}\n");
-    out
-}
-
-/// A JSON number that reads back as the same f64; JSON has no NaN or
-/// infinity, so those become null.
-fn json_number(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x:?}")
-    } else {
-        "null".to_owned()
-    }
-}
-
-fn json_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+    let rows: Vec<String> = figures
+        .iter()
+        .map(|f| {
+            let mut row = serde_json::json!({
+                "row": f.row,
+                "name": f.name,
+                "engine": f.engine,
+                "published": f.published,
+                "agrees": f.agreement().agrees(),
+            });
+            if let Some(v) = f.true_gradient_descent {
+                row["true_gradient_descent"] = serde_json::json!(v);
             }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+            row.to_string()
+        })
+        .collect();
+    format!("{{\"figures\": [\n  {}\n]}}\n", rows.join(",\n  "))
 }

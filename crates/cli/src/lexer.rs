@@ -1,0 +1,253 @@
+//! Splitting a program into tokens, each with its byte span.
+
+use std::ops::Range;
+
+use crate::error::{ErrorKind, SyntaxError};
+
+/// What a token is.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Token {
+    Number(f64),
+    Ident(String),
+    Const,
+    Plus,
+    Minus,
+    Star,
+    Slash,
+    Caret,
+    LParen,
+    RParen,
+    Comma,
+    Equals,
+    /// A newline or `;`: the end of a statement.
+    End,
+}
+
+impl Token {
+    /// How the token reads in a message.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Token::Number(x) => format!("the number {x}"),
+            Token::Ident(name) => format!("`{name}`"),
+            Token::Const => "`const`".to_owned(),
+            Token::Plus => "`+`".to_owned(),
+            Token::Minus => "`-`".to_owned(),
+            Token::Star => "`*`".to_owned(),
+            Token::Slash => "`/`".to_owned(),
+            Token::Caret => "`^`".to_owned(),
+            Token::LParen => "`(`".to_owned(),
+            Token::RParen => "`)`".to_owned(),
+            Token::Comma => "`,`".to_owned(),
+            Token::Equals => "`=`".to_owned(),
+            Token::End => "the end of the statement".to_owned(),
+        }
+    }
+}
+
+/// A token and where it stands in the source.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Spanned {
+    pub(crate) token: Token,
+    pub(crate) span: Range<usize>,
+}
+
+/// Every token of `source`, in order.
+///
+/// # Errors
+///
+/// A character that starts no token, or a number that does not parse.
+#[cfg(test)]
+pub(crate) fn tokenize(source: &str) -> Result<Vec<Spanned>, SyntaxError> {
+    let mut lexer = Lexer::new(source);
+    let mut tokens = Vec::new();
+    while let Some(token) = lexer.next_token()? {
+        tokens.push(token);
+    }
+    Ok(tokens)
+}
+
+/// Reads tokens one at a time, so a large program is never held as a token
+/// list.
+#[derive(Clone, Debug)]
+pub(crate) struct Lexer<'s> {
+    source: &'s str,
+    pos: usize,
+}
+
+impl<'s> Lexer<'s> {
+    pub(crate) fn new(source: &'s str) -> Self {
+        Lexer { source, pos: 0 }
+    }
+
+    /// The source byte at `index`, if there is one.
+    pub(crate) fn byte_at(&self, index: usize) -> Option<u8> {
+        self.source.as_bytes().get(index).copied()
+    }
+
+    /// The next token, or `None` at the end of the source.
+    ///
+    /// # Errors
+    ///
+    /// A character that starts no token, or a number that does not parse.
+    pub(crate) fn next_token(&mut self) -> Result<Option<Spanned>, SyntaxError> {
+        let source = self.source;
+        let bytes = source.as_bytes();
+        let mut i = self.pos;
+        let result = loop {
+            if i >= bytes.len() {
+                break None;
+            }
+            let start = i;
+            let simple = |token| Some((token, start + 1));
+            let token = match bytes[i] {
+                b' ' | b'\t' | b'\r' => {
+                    i += 1;
+                    continue;
+                }
+                b'#' => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                b'\n' | b';' => simple(Token::End),
+                b'+' => simple(Token::Plus),
+                b'-' => simple(Token::Minus),
+                b'*' => simple(Token::Star),
+                b'/' => simple(Token::Slash),
+                b'^' => simple(Token::Caret),
+                b'(' => simple(Token::LParen),
+                b')' => simple(Token::RParen),
+                b',' => simple(Token::Comma),
+                b'=' => simple(Token::Equals),
+                b'0'..=b'9' | b'.' => {
+                    let end = number_end(bytes, i);
+                    Some((number(&source[start..end], start)?, end))
+                }
+                c if c.is_ascii_alphabetic() || c == b'_' => {
+                    let mut end = i;
+                    while end < bytes.len()
+                        && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_')
+                    {
+                        end += 1;
+                    }
+                    let token = match &source[start..end] {
+                        "const" => Token::Const,
+                        name => Token::Ident(name.to_owned()),
+                    };
+                    Some((token, end))
+                }
+                _ => {
+                    let ch = source[start..].chars().next().unwrap_or('?');
+                    let end = start + ch.len_utf8();
+                    return Err(SyntaxError::new(
+                        ErrorKind::UnexpectedCharacter,
+                        start..end,
+                        format!("unexpected character `{}`", ch.escape_debug()),
+                    )
+                    .help(
+                        "a program uses numbers, names, + - * / ^, parentheses, `=`, `;` and # comments",
+                    ));
+                }
+            };
+            break token.map(|(token, end)| Spanned {
+                token,
+                span: start..end,
+            });
+        };
+        self.pos = result.as_ref().map_or(bytes.len(), |t| t.span.end);
+        Ok(result)
+    }
+}
+
+/// The number `text`, which starts at byte `start`.
+fn number(text: &str, start: usize) -> Result<Token, SyntaxError> {
+    let span = start..start + text.len();
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(Token::Number(x)),
+        Ok(_) => Err(SyntaxError::new(
+            ErrorKind::BadNumber,
+            span,
+            format!("`{text}` is too large for a 64-bit float"),
+        )
+        .help("numbers must be finite; the largest is about 1.8e308")),
+        Err(_) => Err(SyntaxError::new(
+            ErrorKind::BadNumber,
+            span,
+            format!("`{text}` is not a number"),
+        )
+        .help("write numbers like 2, 0.05, .5 or 1e-3")),
+    }
+}
+
+/// Where the number starting at `i` ends: digits and dots, then an exponent
+/// if one follows. Anything number-like is taken in, so `1.2.3` is reported
+/// as one bad number.
+fn number_end(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+        i += 1;
+    }
+    if i < bytes.len() && (bytes[i] == b'e' || bytes[i] == b'E') {
+        let mut j = i + 1;
+        if j < bytes.len() && (bytes[j] == b'+' || bytes[j] == b'-') {
+            j += 1;
+        }
+        let digits = j;
+        while j < bytes.len() && bytes[j].is_ascii_digit() {
+            j += 1;
+        }
+        // `2e` or `2e+` is taken whole, and fails to parse; `2exp` is not an
+        // exponent only when letters follow.
+        if j > digits || !bytes.get(j).is_some_and(u8::is_ascii_alphabetic) {
+            i = j;
+        }
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(source: &str) -> Vec<Token> {
+        tokenize(source)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.token)
+            .collect()
+    }
+
+    #[test]
+    fn numbers_names_and_operators() {
+        assert_eq!(
+            tokens("x = 1e-3 * .5 # note\ny^2;"),
+            [
+                Token::Ident("x".into()),
+                Token::Equals,
+                Token::Number(1e-3),
+                Token::Star,
+                Token::Number(0.5),
+                Token::End,
+                Token::Ident("y".into()),
+                Token::Caret,
+                Token::Number(2.0),
+                Token::End,
+            ]
+        );
+        assert_eq!(tokens("const c"), [Token::Const, Token::Ident("c".into())]);
+    }
+
+    #[test]
+    fn bad_numbers_and_characters_are_errors_with_spans() {
+        let e = tokenize("x = 1.2.3").unwrap_err();
+        assert_eq!((e.kind, e.span), (ErrorKind::BadNumber, 4..9));
+        let e = tokenize("y = 2e").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::BadNumber);
+        let e = tokenize("z = 1e999").unwrap_err();
+        assert!(e.message.contains("too large"));
+        let e = tokenize("a = 3 $ 4").unwrap_err();
+        assert_eq!((e.kind, e.span), (ErrorKind::UnexpectedCharacter, 6..7));
+        let e = tokenize("a = é").unwrap_err();
+        assert_eq!(e.span, 4..6);
+    }
+}

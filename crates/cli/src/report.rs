@@ -1,0 +1,96 @@
+//! Rendering errors and warnings with the source line and a caret.
+
+use std::ops::Range;
+
+use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
+
+use crate::error::SyntaxError;
+
+/// Renders an error: message, `file:line:column`, the line with the spot
+/// underlined, and the help.
+pub(crate) fn error(source_name: &str, source: &str, error: &SyntaxError, colour: bool) -> String {
+    render(
+        ReportKind::Error,
+        source_name,
+        source,
+        &error.span,
+        &error.message,
+        error.help.as_deref(),
+        colour,
+    )
+}
+
+/// Renders a warning about the node written at `span`.
+pub(crate) fn warning(
+    source_name: &str,
+    source: &str,
+    span: &Range<usize>,
+    message: &str,
+    colour: bool,
+) -> String {
+    render(
+        ReportKind::Warning,
+        source_name,
+        source,
+        span,
+        message,
+        None,
+        colour,
+    )
+}
+
+/// `line:column` (both from 1) of byte `offset`.
+pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let before = &source[..offset.min(source.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn render(
+    kind: ReportKind<'_>,
+    source_name: &str,
+    source: &str,
+    span: &Range<usize>,
+    message: &str,
+    help: Option<&str>,
+    colour: bool,
+) -> String {
+    // A span may sit at the very end (a dangling operator at end of input).
+    let end = source.len();
+    let span = span.start.min(end)..span.end.min(end).max(span.start.min(end));
+    let (line, column) = line_column(source, span.start);
+    let mut report = Report::build(kind, (source_name, span.clone()))
+        .with_config(
+            Config::default()
+                .with_color(colour)
+                .with_index_type(IndexType::Byte),
+        )
+        .with_message(format!("{message} (line {line}, column {column})"))
+        .with_label(Label::new((source_name, span)).with_message(message));
+    if let Some(help) = help {
+        report = report.with_help(help);
+    }
+    let mut out = Vec::new();
+    let written = report
+        .finish()
+        .write((source_name, Source::from(source)), &mut out);
+    match written {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        // Rendering into memory does not fail; if it ever did, the plain
+        // message still says what is wrong and where.
+        Err(_) => format!("{source_name}:{line}:{column}: {message}\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns_count_from_one() {
+        let source = "x = 1\ny = x +";
+        assert_eq!(line_column(source, 0), (1, 1));
+        assert_eq!(line_column(source, 12), (2, 7));
+    }
+}

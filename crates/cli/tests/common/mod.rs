@@ -1,0 +1,52 @@
+//! Helpers shared by the `grad` tests.
+
+#![allow(dead_code, reason = "each test binary uses a different part")]
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// Runs `grad` in process; returns (status, stdout, stderr).
+pub(crate) fn grad(args: &[&str]) -> (i32, String, String) {
+    grad_with_input(args, "")
+}
+
+/// As [`grad`], with `input` on standard input.
+pub(crate) fn grad_with_input(args: &[&str], input: &str) -> (i32, String, String) {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let argv = std::iter::once("grad").chain(args.iter().copied());
+    let status = grad_cli::run(argv, &mut input.as_bytes(), &mut out, &mut err, false);
+    (
+        status,
+        String::from_utf8(out).expect("UTF-8 output"),
+        String::from_utf8(err).expect("UTF-8 errors"),
+    )
+}
+
+/// Runs the real `grad` binary.
+pub(crate) fn grad_binary(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_grad"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the grad binary runs")
+}
+
+/// `grad --json PROGRAM`, parsed.
+pub(crate) fn json(program: &str) -> Value {
+    let (status, out, err) = grad(&["--json", program]);
+    assert_eq!(status, 0, "{program}\n{err}");
+    serde_json::from_str(&out).expect("--json prints JSON")
+}
+
+/// The node named `name` in a `--json` document (the last one bound).
+pub(crate) fn node<'a>(document: &'a Value, name: &str) -> &'a Value {
+    document["nodes"]
+        .as_array()
+        .expect("a nodes array")
+        .iter()
+        .rev()
+        .find(|n| n["name"] == name)
+        .unwrap_or_else(|| panic!("no node named {name}"))
+}

@@ -1,0 +1,151 @@
+//! Bad input gets a message with the line, the column and a caret under the
+//! spot, on standard error, with exit status 2; never a panic. Hostile input
+//! is bounded.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{grad, grad_binary, grad_with_input};
+
+/// Runs a bad program; returns its stderr after checking status 2 and an
+/// empty stdout.
+fn rejected(program: &str) -> String {
+    let (status, out, err) = grad(&[program]);
+    assert_eq!(status, 2, "{program:?} was accepted: {out}");
+    assert!(out.is_empty());
+    err
+}
+
+#[test]
+fn each_mistake_names_itself_with_line_column_and_caret() {
+    let cases = [
+        (
+            "x = 1\ny = foo(x)",
+            "unknown function `foo`",
+            "line 2, column 5",
+        ),
+        ("x = 1\ny = z + 1", "unknown name `z`", "line 2, column 5"),
+        (
+            "x = 1\ny = (x + 1",
+            "this `(` is never closed",
+            "line 2, column 5",
+        ),
+        (
+            "x = 1\ny = x + 1)",
+            "this `)` has no matching `(`",
+            "line 2, column 10",
+        ),
+        (
+            "x = 1\ny = x *",
+            "`*` has no operand after it",
+            "line 2, column 7",
+        ),
+        ("", "the program has no statement", "line 1, column 1"),
+        ("x = 1.2.3", "`1.2.3` is not a number", "line 1, column 5"),
+        (
+            "x = 1; exp(x, x)",
+            "exp takes 1 argument, got 2",
+            "line 1, column 8",
+        ),
+        (
+            "x = 1; pow(x)",
+            "pow takes 2 arguments, got 1",
+            "line 1, column 8",
+        ),
+    ];
+    for (program, message, position) in cases {
+        let err = rejected(program);
+        assert!(err.contains(message), "{program:?}: {err}");
+        assert!(err.contains(position), "{program:?}: {err}");
+        assert!(
+            err.contains('│') && (err.contains('┬') || err.contains('─')),
+            "no caret: {err}"
+        );
+        assert!(err.contains("Help"), "no help: {err}");
+    }
+}
+
+#[test]
+fn did_you_mean() {
+    let err = rejected("weight = 1; y = wieght * 2");
+    assert!(err.contains("did you mean `weight`?"), "{err}");
+}
+
+#[test]
+fn empty_input_on_stdin_is_an_error() {
+    let (status, _, err) = grad_with_input(&[], "\n  # nothing\n");
+    assert_eq!(status, 2);
+    assert!(err.contains("no statement"), "{err}");
+}
+
+#[test]
+fn a_missing_file_is_an_error() {
+    let (status, _, err) = grad(&["-f", "/nonexistent/program.txt"]);
+    assert_eq!(status, 2);
+    assert!(
+        err.contains("cannot read /nonexistent/program.txt"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_binary_exits_2_on_bad_input_and_explains_the_language() {
+    let out = grad_binary(&["x = (1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("never closed"), "{err}");
+    let help = grad_binary(&["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    let text = String::from_utf8(help.stdout).unwrap();
+    for part in [
+        "THE LANGUAGE",
+        "const c = 2",
+        "2^3^2 is",
+        "sigmoid exp ln tanh relu sqrt",
+        "EXAMPLES",
+    ] {
+        assert!(text.contains(part), "--help lacks {part:?}");
+    }
+}
+
+/// Hostile inputs finish within a few seconds (release builds: 10 MB; the
+/// debug suite runs a tenth of it).
+fn within_seconds(program: &str) -> (i32, String) {
+    let start = Instant::now();
+    let (status, _, err) = grad(&[program]);
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+    (status, err)
+}
+
+const MEGABYTES: usize = if cfg!(debug_assertions) { 1 } else { 10 };
+
+#[test]
+fn hostile_inputs_are_bounded() {
+    // 100,000 nested parentheses: a clear error, not a stack overflow.
+    let nested = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
+    let (status, err) = within_seconds(&nested);
+    assert_eq!(status, 2);
+    assert!(err.contains("nests deeper than 256 levels"), "{err}");
+    // A 100,000-term sum: a result.
+    let sum = format!("x = 1\ny = x{}", " + x".repeat(100_000));
+    assert_eq!(within_seconds(&sum).0, 0);
+    // A program of many megabytes: a result.
+    let line = "x = 0.5; y = sigmoid(x * 2 - 1) + y0\n";
+    let mut big = String::from("y0 = 1\n");
+    while big.len() < MEGABYTES << 20 {
+        big.push_str(line);
+        big.push_str("y0 = y\n");
+    }
+    assert_eq!(within_seconds(&big).0, 0);
+    // 100,000 unary minuses and 100,000 chained powers: errors.
+    assert_eq!(
+        within_seconds(&format!("x = 1; {}x", "-".repeat(100_000))).0,
+        2
+    );
+    assert_eq!(
+        within_seconds(&format!("x = 1; x{}", "^x".repeat(100_000))).0,
+        2
+    );
+}

@@ -1,0 +1,97 @@
+//! Hand-derived programs covering every function and operator, precedence
+//! and associativity, with their values and gradients.
+
+mod common;
+
+use common::json;
+
+/// Value and ∂/∂x of a program whose input is `x`.
+fn at(program: &str) -> (f64, f64) {
+    let doc = json(program);
+    (
+        doc["value"].as_f64().expect("a finite value"),
+        doc["gradients"]["x"].as_f64().expect("a finite gradient"),
+    )
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-12 * b.abs().max(1.0)
+}
+
+#[test]
+fn every_function() {
+    let x: f64 = 0.7;
+    let s = 1.0 / (1.0 + (-x).exp());
+    let cases: [(&str, f64, f64); 6] = [
+        // f(x), f'(x)
+        ("sigmoid(x)", s, s * (1.0 - s)),
+        ("exp(x)", x.exp(), x.exp()),
+        ("ln(x)", x.ln(), 1.0 / x),
+        ("tanh(x)", x.tanh(), 1.0 - x.tanh().powi(2)),
+        ("relu(x)", x, 1.0),
+        ("sqrt(x)", x.sqrt(), 0.5 / x.sqrt()),
+    ];
+    for (expr, f, df) in cases {
+        let (value, slope) = at(&format!("x = {x}; {expr}"));
+        assert!(
+            close(value, f) && close(slope, df),
+            "{expr}: {value}, {slope}"
+        );
+    }
+    // relu below its kink: value 0, slope 0
+    assert_eq!(at("x = -0.7; relu(x)"), (0.0, 0.0));
+}
+
+#[test]
+fn every_operator() {
+    // y = (x + 2)(x - 1) / x + 3x; y' = 1 + 2/x² + 3
+    let (value, slope) = at("x = 2; y = (x + 2) * (x - 1) / x + 3 * x");
+    assert!(close(value, 2.0 + 6.0) && close(slope, 1.0 + 0.5 + 3.0));
+    // unary minus: y = -x·x; y' = -2x
+    assert_eq!(at("x = 3; -x * x"), (-9.0, -6.0));
+    // ^ with an integer, a fractional and a node exponent
+    assert_eq!(at("x = 3; x^2"), (9.0, 6.0));
+    let (value, slope) = at("x = 4; x^0.5");
+    assert!(close(value, 2.0) && close(slope, 0.25));
+    // x^x: d/dx = x^x (ln x + 1)
+    let (value, slope) = at("x = 2; x^x");
+    assert!(close(value, 4.0) && close(slope, 4.0 * (2f64.ln() + 1.0)));
+    // pow(a, b) is ^
+    assert_eq!(at("x = 3; pow(x, 2)"), at("x = 3; x^2"));
+    // 2^x: d/dx = 2^x ln 2
+    let (value, slope) = at("x = 3; 2^x");
+    assert!(close(value, 8.0) && close(slope, 8.0 * 2f64.ln()));
+}
+
+#[test]
+fn precedence_and_associativity() {
+    assert_eq!(at("x = 2; -x^2").0, -4.0); // -(x^2)
+    assert_eq!(at("x = 2; 2^3^x").0, 2f64.powf(9.0)); // 2^(3^2)
+    assert_eq!(at("x = 1; 2 + 3 * 4 - x").0, 13.0);
+    assert_eq!(at("x = 1; 8 / 4 / 2 * x").0, 1.0); // left to right
+    assert_eq!(at("x = 1; 10 - 3 - 2 - x").0, 4.0);
+    assert_eq!(at("x = 2; (1 + x) * -x").0, -6.0);
+}
+
+#[test]
+fn constants_rebinding_and_comments() {
+    let doc = json("# a comment\nx = 2   # input\nconst k = 10\nx = x * k; x = x + 1\n");
+    assert_eq!(doc["value"], 21.0);
+    // The rebound name reads the previous node; the gradient is wrt the input.
+    assert_eq!(doc["gradients"]["x"], 10.0);
+    assert!(doc["gradients"].get("k").is_none());
+}
+
+#[test]
+fn division_by_zero_is_a_warning_not_an_error() {
+    let (status, out, err) = common::grad(&["x = 1; y = x / 0"]);
+    assert_eq!(status, 0);
+    assert!(out.contains("y = inf"), "{out}");
+    assert!(
+        err.contains("Warning") && err.contains("inf") && err.contains("node #1"),
+        "{err}"
+    );
+    let (status, _, err) = common::grad(&["x = -1; y = ln(x)"]);
+    assert_eq!(status, 0);
+    assert!(err.contains("NaN") && err.contains("`ln` of -1"), "{err}");
+}

@@ -1,0 +1,44 @@
+//! The README's `grad` examples show real output.
+
+mod common;
+
+const README: &str = include_str!("../../../README.md");
+
+/// The ```text block that follows `marker` in the README.
+fn block_after(marker: &str) -> &'static str {
+    let at = README
+        .find(marker)
+        .unwrap_or_else(|| panic!("README lacks {marker:?}"));
+    let start = README[at..].find("```text\n").expect("a text block") + at + 8;
+    let len = README[start..].find("```").expect("closed");
+    &README[start..start + len]
+}
+
+fn file(path: &str) -> String {
+    std::fs::read_to_string(format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+#[test]
+fn the_trace_example() {
+    let (_, out, _) = common::grad(&["--trace", &file("examples/programs/neuron.grad")]);
+    assert_eq!(out, block_after("-f examples/programs/neuron.grad --trace"));
+}
+
+#[test]
+fn the_blog_example() {
+    let (_, out, _) = common::grad(&[&file("examples/programs/blog.grad")]);
+    assert_eq!(
+        out,
+        block_after("`examples/programs/blog.grad` is the blog's whole network")
+    );
+}
+
+#[test]
+fn the_error_example() {
+    let (status, _, err) = common::grad(&["x = 2\ny = (x + 1"]);
+    assert_eq!(status, 2);
+    assert_eq!(
+        err,
+        block_after("A\nmistake gets its line, column and a caret")
+    );
+}
