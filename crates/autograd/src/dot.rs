@@ -101,7 +101,11 @@ impl fmt::Display for Dot<'_> {
         let out = nodes.position(self.output) as usize;
         let shown = upstream(&nodes, out);
         writeln!(f, "digraph autograd {{")?;
-        writeln!(f, "  rankdir=LR;")?;
+        // Top to bottom, parents in operand order: reads like the math.
+        writeln!(f, "  rankdir=TB;")?;
+        writeln!(f, "  ordering=out;")?;
+        writeln!(f, "  nodesep=0.25;")?;
+        writeln!(f, "  ranksep=0.35;")?;
         writeln!(
             f,
             "  node [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=\"Helvetica\", fontsize=11];"

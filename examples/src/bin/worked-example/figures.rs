@@ -125,14 +125,27 @@ fn parameter<'t>(mlp: &Mlp<'t>, name: &str) -> Var<'t> {
         .expect("internal error: the blog network names w1..w8")
 }
 
-/// Every figure, computed on a fresh tape, plus the trace of the first
-/// backward pass.
-pub(crate) fn compute(settings: Settings) -> (Vec<Figure>, String) {
+/// Everything the worked example shows.
+pub(crate) struct Computed {
+    pub(crate) figures: Vec<Figure>,
+    /// The tape after the first backward pass, as a trace.
+    pub(crate) trace: String,
+    /// The same, as a DOT graph.
+    pub(crate) dot: String,
+    /// E_total at the start of each iteration, in the sequential and the
+    /// simultaneous order.
+    pub(crate) curves: [Vec<f64>; 2],
+}
+
+/// Every figure, computed on a fresh tape, plus the first backward pass as
+/// a trace and a graph, and the training curves.
+pub(crate) fn compute(settings: Settings) -> Computed {
     let tape = Tape::new();
     let mlp = blog::network(&tape);
     let pass = blog::forward(&mlp);
     let grads = pass.total.backward();
     let trace = pass.total.trace().with_gradients(&grads).to_string();
+    let dot = pass.total.dot().with_gradients(&grads).to_string();
 
     let (nets_h, outs_h) = (pass.forward.nets(0), pass.forward.outs(0));
     let (nets_o, outs_o) = (pass.forward.nets(1), pass.forward.outs(1));
@@ -381,8 +394,8 @@ pub(crate) fn compute(settings: Settings) -> (Vec<Figure>, String) {
         &mut add,
     );
 
-    let sequential = train(settings, UpdateOrder::Sequential);
-    let simultaneous = train(settings, UpdateOrder::Simultaneous);
+    let (sequential, sequential_curve) = train(settings, UpdateOrder::Sequential);
+    let (simultaneous, simultaneous_curve) = train(settings, UpdateOrder::Simultaneous);
     let runs = settings.iterations;
     let after = |what: &str, n: usize| format!("value of {what} after {n} updates");
     let training = [
@@ -431,18 +444,26 @@ pub(crate) fn compute(settings: Settings) -> (Vec<Figure>, String) {
             published: comparable.then_some(printed),
         });
     }
-    (figures, trace)
+    Computed {
+        figures,
+        trace,
+        dot,
+        curves: [sequential_curve, simultaneous_curve],
+    }
 }
 
 /// E_total after one update, then E_total, out_o1, out_o2 after
-/// `settings.iterations` updates, in the given order.
-fn train(settings: Settings, order: UpdateOrder) -> [f64; 4] {
+/// `settings.iterations` updates, in the given order; and E_total at the
+/// start of every iteration.
+fn train(settings: Settings, order: UpdateOrder) -> ([f64; 4], Vec<f64>) {
     let tape = Tape::new();
     let mlp = blog::network(&tape);
     let mut trainer = blog::trainer(&mlp, settings.learning_rate, order);
     let mut after_one = f64::NAN;
+    let mut curve = Vec::with_capacity(settings.iterations);
     for step in 0..settings.iterations.max(1) {
         let error_before = trainer.step(&mlp, &blog::INPUTS, &blog::TARGETS);
+        curve.push(error_before);
         if step == 1 {
             after_one = error_before;
         }
@@ -461,5 +482,5 @@ fn train(settings: Settings, order: UpdateOrder) -> [f64; 4] {
         outputs[1].value(),
     ];
     tape.rewind(mark);
-    result
+    (result, curve)
 }

@@ -9,6 +9,7 @@ mod figures;
 mod render;
 
 use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -36,6 +37,18 @@ struct Cli {
     /// Print the figures as one JSON object instead of tables.
     #[arg(long)]
     json: bool,
+    /// Write the network's graph after the first backward pass (every node's
+    /// value and dE_total/d(node)) as Graphviz DOT to FILE.
+    #[arg(long, value_name = "FILE")]
+    dot: Option<PathBuf>,
+    /// Write the same graph as an SVG picture to FILE (drawn by Graphviz's
+    /// `dot` when installed, else by a built-in layout).
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
+    /// Plot E_total against the iteration for both update orders, log scale,
+    /// as an SVG picture to FILE.
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
 }
 
 fn finite(text: &str) -> Result<f64, String> {
@@ -46,13 +59,57 @@ fn finite(text: &str) -> Result<f64, String> {
     }
 }
 
+/// Writes the files `--dot`, `--svg` and `--plot` ask for.
+fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String> {
+    let write = |path: &PathBuf, text: &str| {
+        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    if let Some(path) = &cli.dot {
+        write(path, &computed.dot)?;
+    }
+    if let Some(path) = &cli.svg {
+        let (svg, renderer) = pictures::svg_from_dot(&computed.dot).map_err(|e| e.to_string())?;
+        write(path, &svg)?;
+        if renderer == pictures::Renderer::BuiltIn {
+            eprintln!("worked-example: drew {} with {renderer}", path.display());
+        }
+    }
+    if let Some(path) = &cli.plot {
+        let [sequential, simultaneous] = &computed.curves;
+        pictures::training_plot(
+            path,
+            &format!(
+                "The worked example: E_total while training (η = {})",
+                cli.learning_rate
+            ),
+            pictures::Series {
+                label: "true gradient descent",
+                colour: plotters::style::RGBColor(0, 90, 181),
+                values: simultaneous,
+            },
+            pictures::Series {
+                label: "sequential order",
+                colour: plotters::style::RGBColor(220, 50, 32),
+                values: sequential,
+            },
+        )
+        .map_err(|e| format!("cannot plot {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let settings = Settings {
         iterations: cli.iterations as usize,
         learning_rate: cli.learning_rate,
     };
-    let (figures, trace) = figures::compute(settings);
+    let computed = figures::compute(settings);
+    let figures = &computed.figures;
+    if let Err(message) = write_pictures(&cli, &computed) {
+        eprintln!("worked-example: {message}");
+        return ExitCode::from(2);
+    }
     let disagreeing = figures
         .iter()
         .filter(|f| f.agreement() == Agreement::Disagrees)
@@ -62,13 +119,13 @@ fn main() -> ExitCode {
         io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let style = render::Style::new(colour);
     let text = if cli.json {
-        render::json(&figures)
+        render::json(figures)
     } else if cli.quiet {
-        render::verdict(&figures, &style)
+        render::verdict(figures, &style)
     } else {
-        let mut text = render::report(&figures, settings, &style);
+        let mut text = render::report(figures, settings, &style);
         if cli.trace {
-            text.push_str(&render::trace(&trace, &style));
+            text.push_str(&render::trace(&computed.trace, &style));
         }
         text
     };

@@ -1,0 +1,168 @@
+//! The pictures: the blog's graph as DOT and SVG, the training curve, and
+//! the two-moons decision boundary, each well-formed and complete.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// A fresh path in the temporary directory.
+fn temp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("autograd-pictures-{}-{name}", std::process::id()))
+}
+
+fn run(binary: &str, args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(binary)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs");
+    (
+        output.status.code().expect("exited"),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// Parses `svg` as XML, panicking if it is not well-formed; returns every
+/// text the picture shows, joined.
+fn svg_text(svg: &str) -> String {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let document = roxmltree::Document::parse_with_options(svg, options).expect("well-formed SVG");
+    assert_eq!(document.root_element().tag_name().name(), "svg");
+    document
+        .descendants()
+        .filter_map(|n| n.text())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every node of the blog network and every parameter.
+const NAMES: [&str; 22] = [
+    "w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "b1", "b2", "i1", "i2", "net_h1", "net_h2",
+    "out_h1", "out_h2", "net_o1", "net_o2", "out_o1", "out_o2", "E_o1", "E_total",
+];
+
+fn blog_dot() -> String {
+    let path = temp("blog.dot");
+    let (status, _, err) = run(
+        env!("CARGO_BIN_EXE_worked-example"),
+        &["--quiet", "--dot", path.to_str().unwrap()],
+    );
+    assert_eq!(status, 0, "{err}");
+    let dot = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    dot
+}
+
+#[test]
+fn the_blog_graph_as_dot_has_every_node_edge_and_gradient() {
+    let dot = blog_dot();
+    assert!(dot.starts_with("digraph") && dot.trim_end().ends_with('}'));
+    assert_eq!(
+        dot.matches("[label=").count(),
+        35,
+        "35 nodes on the blog's tape"
+    );
+    // 8 products with two parents, 4 net sums with three, 4 sigmoids, and
+    // per output a sub, a powi and a mul with one; E_total sums two.
+    assert_eq!(dot.matches(" -> ").count(), 8 * 2 + 4 * 3 + 4 + 2 * 3 + 2);
+    for name in NAMES {
+        assert!(
+            dot.contains(&format!("label=\"{name}\\n")),
+            "{name} missing"
+        );
+    }
+    // dE_total/dw5 and the output's own gradient
+    assert!(dot.contains("grad 0.082167"));
+    assert!(dot.contains("E_total\\n#34 sum(E_o1, E_o2)\\nvalue 0.298371\\ngrad 1\""));
+}
+
+#[test]
+fn the_built_in_layout_draws_every_node() {
+    let svg = pictures::built_in(&blog_dot()).expect("the built-in layout draws the blog graph");
+    let text = svg_text(&svg);
+    for name in NAMES {
+        assert!(
+            text.contains(name),
+            "{name} missing from the built-in drawing"
+        );
+    }
+}
+
+#[test]
+fn svg_flag_writes_a_well_formed_picture_with_every_label() {
+    let path = temp("blog.svg");
+    let (status, _, err) = run(
+        env!("CARGO_BIN_EXE_worked-example"),
+        &["--quiet", "--svg", path.to_str().unwrap()],
+    );
+    assert_eq!(status, 0, "{err}");
+    let svg = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let text = svg_text(&svg);
+    for name in NAMES {
+        assert!(text.contains(name), "{name} missing from the SVG");
+    }
+}
+
+#[test]
+fn plot_flag_draws_the_training_curves() {
+    let path = temp("training.svg");
+    let (status, _, err) = run(
+        env!("CARGO_BIN_EXE_worked-example"),
+        &[
+            "--quiet",
+            "--iterations",
+            "500",
+            "--plot",
+            path.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(status, 0, "{err}");
+    let svg = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert!(svg.len() > 5_000, "a near-empty plot");
+    let text = svg_text(&svg);
+    for label in [
+        "E_total while training",
+        "true gradient descent",
+        "sequential order",
+        "iteration (log scale)",
+        "loss (log scale)",
+    ] {
+        assert!(text.contains(label), "{label} missing from the plot");
+    }
+    assert!(
+        svg.matches("<polyline").count() >= 3,
+        "two curves and their difference"
+    );
+}
+
+#[test]
+fn moons_learns_and_draws_its_boundary() {
+    let path = temp("moons.svg");
+    let (status, out, err) = run(
+        env!("CARGO_BIN_EXE_moons"),
+        &["--svg", path.to_str().unwrap()],
+    );
+    assert_eq!(status, 0, "{err}");
+    // "... training accuracy 100% (100 of 100 points)"
+    let accuracy: f64 = out
+        .split("training accuracy ")
+        .nth(1)
+        .and_then(|rest| rest.split('%').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no accuracy in {out:?}"));
+    assert!(accuracy > 95.0, "accuracy {accuracy}%");
+    let svg = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let text = svg_text(&svg);
+    assert!(text.contains("Two moons") && text.contains("class +1") && text.contains("class -1"));
+    assert_eq!(
+        svg.matches("<circle").count(),
+        100 + 2,
+        "every point, and two in the legend"
+    );
+}
