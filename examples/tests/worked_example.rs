@@ -191,3 +191,13 @@ fn the_readme_excerpt_is_real_output() {
         "README excerpt differs from the output:\n{excerpt}"
     );
 }
+
+#[test]
+fn detect_anomaly_finds_nothing_in_the_blog() {
+    // The blog's sigmoids keep every value and gradient finite, whatever the
+    // learning rate: detection on changes nothing.
+    let (status, with, _) = run(&["--json", "--detect-anomaly"]);
+    assert_eq!(status, 0);
+    let (_, without, _) = run(&["--json"]);
+    assert_eq!(with, without);
+}

@@ -1,5 +1,7 @@
 //! Cross-crate integration tests, compiled as one binary.
 
+/// Anomaly detection.
+mod anomaly;
 /// The reverse sweep's contract: every node, no hidden accumulation.
 mod backward;
 /// Chains of a million (debug) or ten million (release) nodes.
@@ -10,6 +12,8 @@ mod blog_graph;
 mod gradcheck_props;
 /// Stale and foreign handles: panics that name the mistake.
 mod handles;
+/// Second and higher derivatives.
+mod higher_order;
 /// All 32 figures of the worked example through the nn crate.
 mod nn_blog;
 /// Generic backprop through MLPs of other shapes.

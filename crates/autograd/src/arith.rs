@@ -15,6 +15,7 @@ macro_rules! binary_operator {
         impl<'t> $Trait for Var<'t> {
             type Output = Var<'t>;
             #[inline]
+            #[track_caller]
             fn $method(self, rhs: Var<'t>) -> Var<'t> {
                 self.tape.binary($op, self, rhs)
             }
@@ -23,6 +24,7 @@ macro_rules! binary_operator {
         impl<'t> $Trait<f64> for Var<'t> {
             type Output = Var<'t>;
             #[inline]
+            #[track_caller]
             fn $method(self, rhs: f64) -> Var<'t> {
                 self.tape.unary($var_scalar, rhs, self)
             }
@@ -31,6 +33,7 @@ macro_rules! binary_operator {
         impl<'t> $Trait<Var<'t>> for f64 {
             type Output = Var<'t>;
             #[inline]
+            #[track_caller]
             fn $method(self, rhs: Var<'t>) -> Var<'t> {
                 rhs.tape.unary($scalar_var, self, rhs)
             }
@@ -38,6 +41,7 @@ macro_rules! binary_operator {
 
         impl<'t> $Assign for Var<'t> {
             #[inline]
+            #[track_caller]
             fn $assign(&mut self, rhs: Var<'t>) {
                 *self = $Trait::$method(*self, rhs);
             }
@@ -45,6 +49,7 @@ macro_rules! binary_operator {
 
         impl $Assign<f64> for Var<'_> {
             #[inline]
+            #[track_caller]
             fn $assign(&mut self, rhs: f64) {
                 *self = $Trait::$method(*self, rhs);
             }
@@ -93,6 +98,7 @@ binary_operator!(
 impl<'t> Neg for Var<'t> {
     type Output = Var<'t>;
     #[inline]
+    #[track_caller]
     fn neg(self) -> Var<'t> {
         self.tape.unary(Code::Neg, 0.0, self)
     }
@@ -115,6 +121,7 @@ impl<'t> Neg for Var<'t> {
 /// assert_eq!(total.parents().len(), 4);
 /// ```
 impl<'t> Sum for Var<'t> {
+    #[track_caller]
     fn sum<I: Iterator<Item = Var<'t>>>(mut iter: I) -> Var<'t> {
         let first = iter.next().expect(
             "cannot sum an empty iterator of Vars: there is no tape to record on; \
@@ -126,6 +133,7 @@ impl<'t> Sum for Var<'t> {
 
 /// As `Sum<Var>`, for iterators over references.
 impl<'a, 't> Sum<&'a Var<'t>> for Var<'t> {
+    #[track_caller]
     fn sum<I: Iterator<Item = &'a Var<'t>>>(iter: I) -> Var<'t> {
         iter.copied().sum()
     }

@@ -210,6 +210,18 @@ impl GradCheck {
         Report { entries }.into_result()
     }
 
+    /// A report from `(index, analytic, f(x + eps), f(x - eps))` entries.
+    pub(crate) fn report(
+        &self,
+        entries: Vec<(usize, f64, f64, f64)>,
+    ) -> Result<Report, GradCheckError> {
+        let entries = entries
+            .into_iter()
+            .map(|(index, analytic, up, down)| self.entry(index, None, Op::Var, analytic, up, down))
+            .collect();
+        Report { entries }.into_result()
+    }
+
     fn entry(
         &self,
         index: usize,

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::ops::Index;
 
+use crate::anomaly::Flow;
 use crate::rules;
 use crate::tape::Nodes;
 use crate::var::Var;
@@ -125,8 +126,16 @@ impl Gradients {
         Some(self.adjoints.get(position).unwrap_or(&0.0))
     }
 
-    /// One reverse sweep from `output` down to position 0.
-    pub(crate) fn sweep(&mut self, tape_id: u64, nodes: &Nodes, output: usize) {
+    /// One reverse sweep from `output` down to position 0. With `CHECK`, it
+    /// stops at the first node that passes a non-finite gradient to a
+    /// parent while its own is finite, and returns that node and the flow;
+    /// without, the check compiles away.
+    pub(crate) fn sweep<const CHECK: bool>(
+        &mut self,
+        tape_id: u64,
+        nodes: &Nodes,
+        output: usize,
+    ) -> Option<(usize, Flow)> {
         self.tape_id = tape_id;
         self.epoch = nodes.epoch();
         self.recorded = nodes.len();
@@ -150,6 +159,7 @@ impl Gradients {
             // upstream of the output) or from one that needs no gradient.
             if g != 0.0 && node.needs_grad {
                 let parents = &edges[start..end];
+                let mut bad = None;
                 rules::vjp(
                     node.code,
                     node.scalar,
@@ -157,11 +167,24 @@ impl Gradients {
                     |k| records[parents[k] as usize].value,
                     node.value,
                     g,
-                    |k, contribution| adjoints[parents[k] as usize] += contribution,
+                    |k, contribution| {
+                        if CHECK && bad.is_none() && !contribution.is_finite() && g.is_finite() {
+                            bad = Some(Flow {
+                                adjoint: g,
+                                parent: parents[k] as usize,
+                                contribution,
+                            });
+                        }
+                        adjoints[parents[k] as usize] += contribution;
+                    },
                 );
+                if let Some(flow) = bad {
+                    return Some((i, flow));
+                }
             }
             end = start;
         }
+        None
     }
 }
 

@@ -51,10 +51,12 @@
 //!   number is NaN, of 0 is -inf, and so on; each op's method says so.
 #![deny(missing_docs)]
 
+mod anomaly;
 mod arith;
 pub mod check;
 mod dot;
 mod gradients;
+mod higher;
 mod name;
 mod op;
 mod rules;
@@ -63,8 +65,10 @@ mod tape;
 mod trace;
 mod var;
 
+pub use anomaly::{Anomaly, Flow, Parent, Pass};
 pub use dot::Dot;
 pub use gradients::Gradients;
+pub use higher::{hessian, hvp};
 pub use name::Name;
 pub use op::{Op, ScalarSide};
 pub use tape::{Mark, Tape};

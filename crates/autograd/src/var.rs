@@ -4,6 +4,7 @@ use std::fmt;
 
 use smallvec::SmallVec;
 
+use crate::anomaly::{Anomaly, Pass};
 use crate::gradients::Gradients;
 use crate::name::Name;
 use crate::op::{Code, Op};
@@ -102,8 +103,61 @@ impl<'t> Var<'t> {
     #[inline]
     pub fn backward_into(&self, grads: &mut Gradients) {
         let nodes = self.tape.nodes.borrow();
-        let output = nodes.operand(*self);
-        grads.sweep(self.tape.id(), &nodes, output as usize);
+        let output = nodes.operand(*self) as usize;
+        if !nodes.detect {
+            grads.sweep::<false>(self.tape.id(), &nodes, output);
+            return;
+        }
+        if let Some((node, flow)) = grads.sweep::<true>(self.tape.id(), &nodes, output) {
+            let anomaly = nodes.anomaly(Pass::Backward, node, Some(flow));
+            drop(nodes);
+            panic!("{anomaly}");
+        }
+    }
+
+    /// [`Var::backward`], checked: the first node upstream of this one whose
+    /// value is NaN or infinite although its parents' are finite, or the
+    /// first that passes a NaN or infinite gradient to a parent while its
+    /// own is finite, is returned as an [`Anomaly`] instead. Works whether
+    /// or not [`Tape::set_detect_anomaly`] is on, and never panics for it.
+    ///
+    /// # Errors
+    ///
+    /// The [`Anomaly`], naming the node, its op, its parents' values and,
+    /// when it was recorded with detection on, where.
+    ///
+    /// # Panics
+    ///
+    /// As [`Var::backward`] for a dropped or stale node.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use autograd::{Pass, Tape};
+    ///
+    /// let tape = Tape::new();
+    /// let x = tape.var_named("x", 0.0);
+    /// let y = x.sqrt() * 2.0; // √x has an infinite slope at 0
+    /// let anomaly = y.try_backward().unwrap_err();
+    /// assert_eq!(anomaly.pass, Pass::Backward);
+    /// assert_eq!(anomaly.node, 1); // the sqrt node
+    /// assert!(anomaly.to_string().contains("passes inf to its parent #0"));
+    /// ```
+    pub fn try_backward(&self) -> Result<Gradients, Box<Anomaly>> {
+        let nodes = self.tape.nodes.borrow();
+        let output = nodes.operand(*self) as usize;
+        let reached = crate::trace::upstream(&nodes, output);
+        if let Some(anomaly) = (0..=output)
+            .filter(|&i| reached[i])
+            .find_map(|i| nodes.forward_anomaly(i))
+        {
+            return Err(Box::new(anomaly));
+        }
+        let mut grads = Gradients::new();
+        match grads.sweep::<true>(self.tape.id(), &nodes, output) {
+            Some((node, flow)) => Err(Box::new(nodes.anomaly(Pass::Backward, node, Some(flow)))),
+            None => Ok(grads),
+        }
     }
 
     /// Gives the node a name that traces and pictures show, and returns it
@@ -211,6 +265,7 @@ impl<'t> Var<'t> {
     /// so is its derivative.
     #[must_use]
     #[inline]
+    #[track_caller]
     pub fn powf(self, exponent: f64) -> Self {
         self.tape.unary(Code::Powf, exponent, self)
     }
@@ -218,6 +273,7 @@ impl<'t> Var<'t> {
     /// `self` to the power `exponent`, an integer.
     #[must_use]
     #[inline]
+    #[track_caller]
     pub fn powi(self, exponent: i32) -> Self {
         self.tape.unary(Code::Powi, f64::from(exponent), self)
     }
@@ -238,6 +294,7 @@ impl<'t> Var<'t> {
     /// ```
     #[must_use]
     #[inline]
+    #[track_caller]
     pub fn pow(self, exponent: Var<'t>) -> Self {
         self.tape.binary(Code::Pow, self, exponent)
     }
@@ -246,6 +303,7 @@ impl<'t> Var<'t> {
     /// for any input: at ±1000 both its value and its gradient are finite.
     #[must_use]
     #[inline]
+    #[track_caller]
     pub fn sigmoid(self) -> Self {
         self.tape.unary(Code::Sigmoid, 0.0, self)
     }
@@ -253,6 +311,7 @@ impl<'t> Var<'t> {
     /// `e^self`.
     #[must_use]
     #[inline]
+    #[track_caller]
     pub fn exp(self) -> Self {
         self.tape.unary(Code::Exp, 0.0, self)
     }
@@ -261,6 +320,7 @@ impl<'t> Var<'t> {
     /// in IEEE arithmetic.
     #[must_use]
     #[inline]
+    #[track_caller]
     pub fn ln(self) -> Self {
         self.tape.unary(Code::Ln, 0.0, self)
     }
@@ -268,6 +328,7 @@ impl<'t> Var<'t> {
     /// The hyperbolic tangent.
     #[must_use]
     #[inline]
+    #[track_caller]
     pub fn tanh(self) -> Self {
         self.tape.unary(Code::Tanh, 0.0, self)
     }
@@ -276,6 +337,7 @@ impl<'t> Var<'t> {
     /// (`relu'(0) = 0`, as in PyTorch).
     #[must_use]
     #[inline]
+    #[track_caller]
     pub fn relu(self) -> Self {
         self.tape.unary(Code::Relu, 0.0, self)
     }
@@ -284,6 +346,7 @@ impl<'t> Var<'t> {
     /// is +inf.
     #[must_use]
     #[inline]
+    #[track_caller]
     pub fn sqrt(self) -> Self {
         self.tape.unary(Code::Sqrt, 0.0, self)
     }

@@ -58,7 +58,8 @@ EXAMPLES
 EXIT STATUS
   0 on success; 2 on bad input (the message shows the line, the column and
   the spot). inf and NaN values are not errors: they are reported as warnings
-  naming the node that produced them.";
+  naming the node that produced them, unless --detect-anomaly makes the first
+  of them an error (exit status 1).";
 
 /// Differentiates a program given as text: prints its value and the
 /// gradient of the output with respect to every input.
@@ -85,6 +86,10 @@ struct Cli {
     /// Also write the graph as Graphviz DOT to FILE.
     #[arg(long, value_name = "FILE")]
     dot: Option<PathBuf>,
+    /// Stop at the first node whose value or gradient is NaN or infinite,
+    /// with an error pointing at it (exit status 1), instead of warning.
+    #[arg(long)]
+    detect_anomaly: bool,
 }
 
 /// Runs `grad` with `args` (the first is the program name): reads the
@@ -129,7 +134,23 @@ where
             return 2;
         }
     };
-    let grads = program.output.backward();
+    let grads = if cli.detect_anomaly {
+        match program.output.try_backward() {
+            Ok(grads) => grads,
+            Err(anomaly) => {
+                let span = program
+                    .origins
+                    .iter()
+                    .find(|(node, _)| *node == anomaly.node)
+                    .map_or(0..source.len(), |(_, span)| span.clone());
+                let text = report::anomaly(&name, &source, &span, &anomaly.to_string(), colour);
+                let _ = stderr.write_all(text.as_bytes());
+                return 1;
+            }
+        }
+    } else {
+        program.output.backward()
+    };
     for warning in output::warnings(&tape, &program, &grads, 5) {
         let text = match &warning.span {
             Some(span) => report::warning(&name, &source, span, &warning.message, colour),

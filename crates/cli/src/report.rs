@@ -39,6 +39,27 @@ pub(crate) fn warning(
     )
 }
 
+/// Renders an anomaly (`--detect-anomaly`) as an error at the node's spot.
+pub(crate) fn anomaly(
+    source_name: &str,
+    source: &str,
+    span: &Range<usize>,
+    message: &str,
+    colour: bool,
+) -> String {
+    render(
+        ReportKind::Error,
+        source_name,
+        source,
+        span,
+        message,
+        Some(
+            "the first node whose value or gradient is not finite; without --detect-anomaly this is a warning",
+        ),
+        colour,
+    )
+}
+
 /// `line:column` (both from 1) of byte `offset`.
 pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
     let before = &source[..offset.min(source.len())];

@@ -95,3 +95,26 @@ fn division_by_zero_is_a_warning_not_an_error() {
     assert_eq!(status, 0);
     assert!(err.contains("NaN") && err.contains("`ln` of -1"), "{err}");
 }
+
+#[test]
+fn detect_anomaly_makes_the_first_non_finite_value_an_error() {
+    let (status, out, err) = common::grad(&["--detect-anomaly", "x = 4\ny = ln(x - 5) * x"]);
+    assert_eq!(status, 1);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("anomaly in the forward pass: node #2 (ln) is NaN"),
+        "{err}"
+    );
+    assert!(err.contains("line 2, column 5"), "{err}");
+    // A finite value with an infinite slope: the backward pass.
+    let (status, _, err) = common::grad(&["--detect-anomaly", "x = 0\ny = sqrt(x) * 2"]);
+    assert_eq!(status, 1);
+    assert!(
+        err.contains("anomaly in the backward pass") && err.contains("passes inf"),
+        "{err}"
+    );
+    // Nothing to find: the normal output.
+    let (status, out, _) = common::grad(&["--detect-anomaly", "x = 4; sqrt(x)"]);
+    assert_eq!(status, 0);
+    assert!(out.contains("output = 2"));
+}

@@ -107,6 +107,8 @@ impl Figure {
 pub(crate) struct Settings {
     pub(crate) iterations: usize,
     pub(crate) learning_rate: f64,
+    /// Turn on the tapes' anomaly detection.
+    pub(crate) detect_anomaly: bool,
 }
 
 impl Settings {
@@ -141,6 +143,7 @@ pub(crate) struct Computed {
 /// a trace and a graph, and the training curves.
 pub(crate) fn compute(settings: Settings) -> Computed {
     let tape = Tape::new();
+    tape.set_detect_anomaly(settings.detect_anomaly);
     let mlp = blog::network(&tape);
     let pass = blog::forward(&mlp);
     let grads = pass.total.backward();
@@ -457,6 +460,7 @@ pub(crate) fn compute(settings: Settings) -> Computed {
 /// start of every iteration.
 fn train(settings: Settings, order: UpdateOrder) -> ([f64; 4], Vec<f64>) {
     let tape = Tape::new();
+    tape.set_detect_anomaly(settings.detect_anomaly);
     let mlp = blog::network(&tape);
     let mut trainer = blog::trainer(&mlp, settings.learning_rate, order);
     let mut after_one = f64::NAN;

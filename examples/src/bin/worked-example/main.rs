@@ -49,6 +49,10 @@ struct Cli {
     /// as an SVG picture to FILE.
     #[arg(long, value_name = "FILE")]
     plot: Option<PathBuf>,
+    /// Stop at the first node whose value or gradient becomes NaN or
+    /// infinite (in any pass, training included), naming it (exit status 1).
+    #[arg(long)]
+    detect_anomaly: bool,
 }
 
 fn finite(text: &str) -> Result<f64, String> {
@@ -103,8 +107,26 @@ fn main() -> ExitCode {
     let settings = Settings {
         iterations: cli.iterations as usize,
         learning_rate: cli.learning_rate,
+        detect_anomaly: cli.detect_anomaly,
     };
-    let computed = figures::compute(settings);
+    let computed = if cli.detect_anomaly {
+        // An anomaly panics at the spot with a message naming the node;
+        // report that message alone and exit 1.
+        std::panic::set_hook(Box::new(|info| {
+            let message = info
+                .payload()
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_else(|| info.to_string());
+            eprintln!("worked-example: {message}");
+        }));
+        match std::panic::catch_unwind(|| figures::compute(settings)) {
+            Ok(computed) => computed,
+            Err(_) => return ExitCode::FAILURE,
+        }
+    } else {
+        figures::compute(settings)
+    };
     let figures = &computed.figures;
     if let Err(message) = write_pictures(&cli, &computed) {
         eprintln!("worked-example: {message}");

@@ -1,0 +1,71 @@
+//! Newton's method with exact Hessians, beside gradient descent, on the
+//! Rosenbrock function f(x, y) = (1 - x)² + 100 (y - x²)², from the
+//! classic start (-1.2, 1). The Hessian is the gradient recorded on the
+//! tape and differentiated again.
+//!
+//! `cargo run --release --bin newton`
+
+use autograd::{Tape, Var, hessian};
+
+/// The Rosenbrock function on the tape.
+fn rosenbrock<'t>(_: &'t Tape, p: &[Var<'t>]) -> Var<'t> {
+    (1.0 - p[0]).powi(2) + 100.0 * (p[1] - p[0].powi(2)).powi(2)
+}
+
+/// The gradient of the Rosenbrock function at `p`.
+fn gradient(p: [f64; 2]) -> [f64; 2] {
+    let tape = Tape::new();
+    let vars = [tape.var(p[0]), tape.var(p[1])];
+    let grads = rosenbrock(&tape, &vars).backward();
+    [grads.wrt(vars[0]), grads.wrt(vars[1])]
+}
+
+/// Distance to the minimum (1, 1).
+fn error(p: [f64; 2]) -> f64 {
+    ((p[0] - 1.0).powi(2) + (p[1] - 1.0).powi(2)).sqrt()
+}
+
+/// One Newton step: solve H d = -g for the 2×2 Hessian.
+fn newton_step(p: [f64; 2]) -> [f64; 2] {
+    let g = gradient(p);
+    let h = hessian(rosenbrock, &p);
+    let det = h[0][0] * h[1][1] - h[0][1] * h[1][0];
+    let d = [
+        -(h[1][1] * g[0] - h[0][1] * g[1]) / det,
+        -(h[0][0] * g[1] - h[1][0] * g[0]) / det,
+    ];
+    [p[0] + d[0], p[1] + d[1]]
+}
+
+fn main() {
+    let start = [-1.2, 1.0];
+    let rate = 1e-3;
+    println!("Minimising the Rosenbrock function from (-1.2, 1); the minimum is (1, 1).");
+    println!("Newton's method uses the exact Hessian (reverse over reverse);");
+    println!("gradient descent uses a step of {rate}.\n");
+    println!(
+        "{:>5}  {:>24}  {:>24}",
+        "step", "Newton: |x - x*|", "gradient descent"
+    );
+    let (mut newton, mut descent) = (start, start);
+    for step in 0..=8 {
+        println!(
+            "{step:>5}  {:>24.3e}  {:>24.3e}",
+            error(newton),
+            error(descent)
+        );
+        newton = newton_step(newton);
+        let g = gradient(descent);
+        descent = [descent[0] - rate * g[0], descent[1] - rate * g[1]];
+    }
+    for _ in 9..20_000 {
+        let g = gradient(descent);
+        descent = [descent[0] - rate * g[0], descent[1] - rate * g[1]];
+    }
+    println!("{:>5}  {:>24}  {:>24.3e}", "20000", "", error(descent));
+    println!(
+        "\nNewton reaches the minimum to machine precision in a handful of steps, the error\n\
+         roughly squaring each time near the end; gradient descent is still crawling along\n\
+         the valley after 20,000."
+    );
+}

@@ -1,0 +1,88 @@
+//! The higher-order examples: Newton's method converges quadratically with
+//! exact Hessians, and the blog's Hessian has the structure the network
+//! dictates.
+
+use std::process::Command;
+
+fn stdout(binary: &str) -> String {
+    let output = Command::new(binary).output().expect("runs");
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn newton_converges_quadratically() {
+    let out = stdout(env!("CARGO_BIN_EXE_newton"));
+    // Rows "step  newton  descent" for steps 0..=8.
+    let errors: Vec<f64> = out
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split_whitespace().collect();
+            (cells.len() == 3 && cells[0].parse::<u32>().is_ok_and(|s| s <= 8))
+                .then(|| cells[1].parse().expect("a number"))
+        })
+        .collect();
+    assert_eq!(errors.len(), 9, "{out}");
+    assert!(errors[7] < 1e-12, "Newton did not converge: {errors:?}");
+    // Near the end the error roughly squares: e_{k+1} <= C e_k² with a
+    // modest C, as Newton's method promises.
+    for k in 3..6 {
+        assert!(
+            errors[k + 1] <= 20.0 * errors[k] * errors[k],
+            "step {k}: {errors:?}"
+        );
+    }
+}
+
+#[test]
+fn the_blog_hessian_is_block_diagonal_with_rank_one_blocks() {
+    let out = stdout(env!("CARGO_BIN_EXE_blog-hessian"));
+    let rows: Vec<Vec<f64>> = out
+        .lines()
+        .filter(|l| l.trim_start().starts_with('w') && l.split_whitespace().count() == 5)
+        .map(|l| {
+            l.split_whitespace()
+                .skip(1)
+                .map(|c| c.parse().unwrap())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 4, "{out}");
+    for (i, row) in rows.iter().enumerate() {
+        for (j, &a) in row.iter().enumerate() {
+            let b = rows[j][i];
+            assert!((a - b).abs() <= 1e-15, "not symmetric at ({i}, {j})");
+            if (i < 2) != (j < 2) {
+                assert_eq!(a, 0.0, "({i}, {j}) couples o1's and o2's weights");
+            }
+        }
+    }
+    for block in [0, 2] {
+        let (a, b, d) = (
+            rows[block][block],
+            rows[block][block + 1],
+            rows[block + 1][block + 1],
+        );
+        let det = a * d - b * b;
+        assert!(
+            det.abs() <= 1e-12 * (a * d).abs(),
+            "block {block} is not rank one: det {det}"
+        );
+    }
+    assert!(out.contains("∂E_total/∂w5 = 0.0821670405642"));
+}
+
+#[test]
+fn the_readme_shows_the_real_newton_table() {
+    let readme = include_str!("../../README.md");
+    let at = readme
+        .find("--bin newton` minimises")
+        .expect("the README shows newton");
+    let start = readme[at..].find("```text\n").expect("a text block") + at + 8;
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let out = stdout(env!("CARGO_BIN_EXE_newton"));
+    assert!(
+        out.contains(block),
+        "README's newton table differs from the output"
+    );
+}
