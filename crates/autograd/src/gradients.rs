@@ -106,10 +106,23 @@ impl Gradients {
         self.slot_in(node.tape.id(), &node.tape.nodes.borrow(), node)
     }
 
-    /// The gradient of `node`, on the tape `tape_id` whose nodes are given.
+    /// Reads many gradients from the tape `tape_id` whose nodes are given,
+    /// checking once which positions these gradients still describe.
+    ///
+    /// # Panics
+    ///
+    /// If these gradients were computed on another tape.
     #[inline]
-    pub(crate) fn read(&self, tape_id: u64, nodes: &Nodes, node: Var<'_>) -> Option<f64> {
-        self.slot_in(tape_id, nodes, node).copied()
+    pub(crate) fn reader(&self, tape_id: u64, nodes: &Nodes) -> Reader<'_> {
+        assert!(
+            tape_id == self.tape_id,
+            "these Gradients were computed on another Tape than this Var's; \
+             read a gradient from the backward of an output on the Var's own tape"
+        );
+        Reader {
+            adjoints: &self.adjoints,
+            valid_below: nodes.valid_below(self.epoch, self.recorded),
+        }
     }
 
     #[inline]
@@ -143,17 +156,16 @@ impl Gradients {
         adjoints.clear();
         adjoints.resize(output + 1, 0.0);
         adjoints[output] = 1.0;
-        let records = &nodes.nodes[..=output];
         let edges = &nodes.edges;
-        // Node i's parents end where its record says and start where node
-        // i - 1's end, so walking down keeps one cursor into `edges`.
-        let mut end = records[output].edge_end as usize;
+        // Node i's parents start where its record says and end where node
+        // i + 1's start, so walking down keeps one cursor into `edges`.
+        let mut end = nodes
+            .nodes
+            .get(output + 1)
+            .map_or(edges.len(), |next| next.edge_start as usize);
+        let records = &nodes.nodes[..=output];
         for (i, node) in records.iter().enumerate().rev() {
-            let start = if i == 0 {
-                0
-            } else {
-                records[i - 1].edge_end as usize
-            };
+            let start = node.edge_start as usize;
             let g = adjoints[i];
             // Nothing flows from a node with a zero adjoint (it is not
             // upstream of the output) or from one that needs no gradient.
@@ -185,6 +197,33 @@ impl Gradients {
             end = start;
         }
         None
+    }
+}
+
+/// Gradients read position by position; see [`Gradients::reader`].
+pub(crate) struct Reader<'g> {
+    adjoints: &'g [f64],
+    /// Positions from here up were recorded after the sweep.
+    valid_below: usize,
+}
+
+impl Reader<'_> {
+    /// The gradient at `position`: `None` for a node that needs none.
+    ///
+    /// # Panics
+    ///
+    /// If the node at `position` was recorded after the sweep.
+    #[inline]
+    pub(crate) fn at(&self, nodes: &Nodes, position: usize) -> Option<f64> {
+        assert!(
+            position < self.valid_below,
+            "node #{position} was recorded after these Gradients were computed, so they know \
+             nothing about it; call backward again on the current output"
+        );
+        if !nodes.nodes[position].needs_grad {
+            return None;
+        }
+        Some(self.adjoints.get(position).copied().unwrap_or(0.0))
     }
 }
 

@@ -109,7 +109,7 @@ impl Mark {
     }
 }
 
-/// One node: its value, its op and where its parents end in the edge list.
+/// One node: its value, its op and where its parents start in the edge list.
 /// 24 bytes; with one parent (4 bytes) and its adjoint during a sweep (8),
 /// a unary node costs 36 bytes.
 #[derive(Clone, Copy, Debug)]
@@ -117,9 +117,9 @@ pub(crate) struct Node {
     pub(crate) value: f64,
     /// The op's scalar operand (`c` in `x * c`, `n` in `x.powi(n)`), else 0.
     pub(crate) scalar: f64,
-    /// Where this node's parents end in `edges`; they start where the
-    /// previous node's end.
-    pub(crate) edge_end: u32,
+    /// Where this node's parents start in `edges`; they end where the next
+    /// node's start (or at the end of `edges`).
+    pub(crate) edge_start: u32,
     pub(crate) code: Code,
     /// Whether the node depends on any [`Code::Var`] leaf; the sweep skips
     /// the rest.
@@ -156,6 +156,9 @@ pub(crate) struct Nodes {
     /// Computed nodes whose value may predate a [`Tape::set_value`].
     stale: Option<StaleRange>,
     rewinds: RewindLog,
+    /// One past the last computed (non-leaf) node, or a bound above it:
+    /// only below it can setting a leaf leave computed values out of date.
+    computed_end: u32,
     /// Whether anomaly detection is on.
     pub(crate) detect: bool,
     /// Where each node recorded while detection was on was recorded.
@@ -252,6 +255,7 @@ impl Tape {
             sum_scratch: spare.sum_scratch,
             stale: None,
             rewinds: RewindLog::default(),
+            computed_end: 0,
             detect: false,
             locations: Vec::new(),
         };
@@ -364,9 +368,10 @@ impl Tape {
             records[parents[k] as usize].value
         });
         let grad = parents.iter().any(|&p| records[p as usize].needs_grad);
+        let first_edge = edges.len();
         edges.extend_from_slice(parents);
         sum_scratch.truncate(start);
-        nodes.push(code, 0.0, value, grad, self, Location::caller())
+        nodes.push(code, 0.0, value, first_edge, grad, self, Location::caller())
     }
 
     /// The dot product `Σ aₖ·bₖ` of two equally long slices, recorded as
@@ -423,7 +428,15 @@ impl Tape {
             records[parents[k] as usize].value
         });
         let grad = parents.iter().any(|&p| records[p as usize].needs_grad);
-        nodes.push(Code::Dot, 0.0, value, grad, self, Location::caller())
+        nodes.push(
+            Code::Dot,
+            0.0,
+            value,
+            first_edge,
+            grad,
+            self,
+            Location::caller(),
+        )
     }
 
     /// The node at `index` in the recording order, or `None` past the end:
@@ -561,10 +574,11 @@ impl Tape {
         mut step: impl FnMut(f64, f64) -> f64,
     ) {
         let mut nodes = self.nodes.borrow_mut();
+        let gradients = grads.reader(self.id, &nodes);
         for leaf in leaves {
             self.check_same_tape(leaf, "updated on");
-            let gradient = grads.read(self.id, &nodes, leaf).unwrap_or(0.0);
             let position = nodes.position(leaf);
+            let gradient = gradients.at(&nodes, position as usize).unwrap_or(0.0);
             let value = step(nodes.nodes[position as usize].value, gradient);
             nodes.set_leaf(position, value);
         }
@@ -631,15 +645,10 @@ impl Tape {
         let px = nodes.operand(x);
         let parent = nodes.nodes[px as usize];
         let value = rules::eval(code, scalar, 1, |_| parent.value);
+        let start = nodes.edges.len();
         nodes.edges.push(px);
-        nodes.push(
-            code,
-            scalar,
-            value,
-            parent.needs_grad,
-            self,
-            Location::caller(),
-        )
+        let grad = parent.needs_grad;
+        nodes.push(code, scalar, value, start, grad, self, Location::caller())
     }
 
     /// Records a node with two parents; inlined as [`Tape::unary`] is.
@@ -652,28 +661,19 @@ impl Tape {
         let (pa, pb) = (nodes.operand(a), nodes.operand(b));
         let (na, nb) = (nodes.nodes[pa as usize], nodes.nodes[pb as usize]);
         let value = rules::eval(code, 0.0, 2, |k| if k == 0 { na.value } else { nb.value });
+        let start = nodes.edges.len();
         nodes.edges.extend_from_slice(&[pa, pb]);
-        nodes.push(
-            code,
-            0.0,
-            value,
-            na.needs_grad || nb.needs_grad,
-            self,
-            Location::caller(),
-        )
+        let grad = na.needs_grad || nb.needs_grad;
+        nodes.push(code, 0.0, value, start, grad, self, Location::caller())
     }
 
     #[inline]
     #[track_caller]
     fn leaf(&self, code: Code, value: f64) -> Var<'_> {
-        self.nodes.borrow_mut().push(
-            code,
-            0.0,
-            value,
-            code == Code::Var,
-            self,
-            Location::caller(),
-        )
+        let mut nodes = self.nodes.borrow_mut();
+        let start = nodes.edges.len();
+        let grad = code == Code::Var;
+        nodes.push(code, 0.0, value, start, grad, self, Location::caller())
     }
 
     /// Panics unless `var` was recorded on this tape.
@@ -722,7 +722,8 @@ impl Nodes {
         );
         node.value = value;
         let end = self.nodes.len() as u32;
-        if position + 1 < end {
+        // Only computed nodes above the leaf can hold an outdated value.
+        if position + 1 < self.computed_end {
             self.stale = Some(match self.stale {
                 None => StaleRange {
                     leaf: position,
@@ -766,12 +767,12 @@ impl Nodes {
     /// The positions of node `position`'s parents.
     #[inline]
     pub(crate) fn parents(&self, position: usize) -> &[u32] {
-        let start = if position == 0 {
-            0
-        } else {
-            self.nodes[position - 1].edge_end as usize
-        };
-        &self.edges[start..self.nodes[position].edge_end as usize]
+        let start = self.nodes[position].edge_start as usize;
+        let end = self
+            .nodes
+            .get(position + 1)
+            .map_or(self.edges.len(), |next| next.edge_start as usize);
+        &self.edges[start..end]
     }
 
     /// A handle to the live node at `position`.
@@ -803,13 +804,19 @@ impl Nodes {
         }
     }
 
-    /// Appends a node whose parents were just pushed onto `edges`.
+    /// Appends a node whose parents were just pushed onto `edges`, from
+    /// `edge_start` on.
     #[inline(always)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "inlined into each recording path"
+    )]
     fn push<'t>(
         &mut self,
         code: Code,
         scalar: f64,
         value: f64,
+        edge_start: usize,
         needs_grad: bool,
         tape: &'t Tape,
         location: &'static Location<'static>,
@@ -818,15 +825,20 @@ impl Nodes {
             .ok()
             .filter(|&p| p < u32::MAX)
             .expect("a Tape holds at most 4,294,967,294 nodes; rewind it between steps");
-        let edge_end = u32::try_from(self.edges.len())
-            .expect("a Tape holds at most 4,294,967,295 parent links; rewind it between steps");
+        assert!(
+            u32::try_from(self.edges.len()).is_ok(),
+            "a Tape holds at most 4,294,967,295 parent links; rewind it between steps"
+        );
         self.nodes.push(Node {
             value,
             scalar,
-            edge_end,
+            edge_start: edge_start as u32,
             code,
             needs_grad,
         });
+        if !code.is_leaf() {
+            self.computed_end = index + 1;
+        }
         let segment = match self.open {
             Some(segment) => segment,
             None => self.open_segment(index),
@@ -915,13 +927,24 @@ impl Nodes {
             self.segment_starts.pop();
         }
         self.open = None;
-        let edges = if keep == 0 {
-            0
-        } else {
-            self.nodes[keep - 1].edge_end as usize
-        };
+        let edges = self
+            .nodes
+            .get(keep)
+            .map_or(self.edges.len(), |first_dropped| {
+                first_dropped.edge_start as usize
+            });
         self.edges.truncate(edges);
         self.nodes.truncate(keep);
+        if self.computed_end > cut {
+            // Find the last computed node left, looking back a little: in a
+            // training loop the parameters below the mark are leaves, and
+            // then setting them cannot leave anything out of date.
+            let floor = keep.saturating_sub(64);
+            self.computed_end = (floor..keep)
+                .rev()
+                .find(|&i| !self.nodes[i].code.is_leaf())
+                .map_or(floor, |i| i + 1) as u32;
+        }
         let named = self.names.partition_point(|&(p, _)| p < cut);
         self.names.truncate(named);
         let located = self.locations.partition_point(|&(p, _)| p < cut);
@@ -952,7 +975,14 @@ impl Nodes {
     /// Whether the node now at `position` is the one that was there when the
     /// tape held `recorded` nodes at rewind count `epoch`.
     pub(crate) fn existed_at(&self, position: usize, epoch: u64, recorded: usize) -> bool {
-        position < recorded.min(self.rewinds.floor_since(epoch) as usize)
+        position < self.valid_below(epoch, recorded)
+    }
+
+    /// The positions below which every node is the one that was there when
+    /// the tape held `recorded` nodes at rewind count `epoch`.
+    #[inline]
+    pub(crate) fn valid_below(&self, epoch: u64, recorded: usize) -> usize {
+        recorded.min(self.rewinds.floor_since(epoch) as usize)
     }
 
     pub(crate) fn epoch(&self) -> u64 {
@@ -1080,6 +1110,23 @@ mod tests {
         let tape = Tape::new();
         assert!(tape.nodes.borrow().nodes.capacity() >= capacity);
         assert!(tape.is_empty());
+    }
+
+    #[test]
+    fn updating_parameters_after_a_rewind_leaves_nothing_stale() {
+        let tape = Tape::new();
+        let w = [tape.var(1.0), tape.var(2.0)];
+        let mark = tape.mark();
+        let _ = w[0] * w[1];
+        tape.rewind(mark);
+        tape.set_value(w[0], 3.0);
+        tape.set_value(w[1], 4.0);
+        assert!(tape.nodes.borrow().stale.is_none());
+        // Before the rewind, the product would have been out of date.
+        let _ = w[0] * w[1];
+        tape.set_value(w[0], 5.0);
+        let stale = tape.nodes.borrow().stale.expect("the product is stale");
+        assert_eq!((stale.leaf, stale.end), (0, 3));
     }
 
     #[test]
