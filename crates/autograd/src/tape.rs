@@ -58,7 +58,7 @@ static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 /// let grads = y.backward();
 /// assert_eq!(y.value(), 15.0);
 /// assert_eq!(grads.wrt(x), 8.0); // dy/dx = 2x + 2
-/// assert_eq!(tape.len(), 4); // x, x*x, 2*x, the sum
+/// assert_eq!(tape.len(), 4); // x, x*x, 2*x and their sum
 /// ```
 ///
 /// A training loop keeps its parameters below a [`Mark`] and drops each
