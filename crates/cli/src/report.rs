@@ -68,6 +68,42 @@ pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Lines longer than this are shown as an excerpt around the spot.
+const LONGEST_LINE: usize = 160;
+
+/// The part of a long line around `span`, with the span moved into it, and
+/// the name to show for it; short lines come back whole.
+fn excerpt<'s>(
+    source_name: &str,
+    source: &'s str,
+    span: &Range<usize>,
+) -> (String, std::borrow::Cow<'s, str>, Range<usize>) {
+    let line_start = source[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[span.start..]
+        .find('\n')
+        .map_or(source.len(), |i| span.start + i);
+    if line_end - line_start <= LONGEST_LINE {
+        return (source_name.to_owned(), source.into(), span.clone());
+    }
+    let boundary = |mut i: usize| {
+        while !source.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let from = boundary(span.start.saturating_sub(60).max(line_start));
+    let to = boundary((span.end + 60).min(line_end).max(span.end));
+    let text = format!("…{}…", &source[from..to]);
+    let shift = '…'.len_utf8();
+    let (line, column) = line_column(source, from);
+    let name = format!("{source_name} (an excerpt of line {line} from column {column})");
+    (
+        name,
+        text.into(),
+        span.start - from + shift..span.end - from + shift,
+    )
+}
+
 fn render(
     kind: ReportKind<'_>,
     source_name: &str,
@@ -81,6 +117,8 @@ fn render(
     let end = source.len();
     let span = span.start.min(end)..span.end.min(end).max(span.start.min(end));
     let (line, column) = line_column(source, span.start);
+    let (shown_name, shown, span) = excerpt(source_name, source, &span);
+    let (source_name, source) = (shown_name.as_str(), shown.as_ref());
     let mut report = Report::build(kind, (source_name, span.clone()))
         .with_config(
             Config::default()
@@ -107,6 +145,29 @@ fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_is_shown_as_an_excerpt_around_the_spot() {
+        let source = format!("x = 1; {}y + 1", "(".repeat(10_000));
+        let at = source.find('y').unwrap();
+        let text = error(
+            "<argument>",
+            &source,
+            &SyntaxError::new(
+                crate::ErrorKind::UnknownName,
+                at..at + 1,
+                "unknown name `y`".into(),
+            ),
+            false,
+        );
+        assert!(text.len() < 2_000, "{} bytes", text.len());
+        assert!(text.contains("line 1, column 10008"), "{text}");
+        assert!(
+            text.contains("an excerpt of line 1 from column 9948"),
+            "{text}"
+        );
+        assert!(text.contains("…((((") && text.contains("y + 1"), "{text}");
+    }
 
     #[test]
     fn lines_and_columns_count_from_one() {

@@ -128,6 +128,11 @@ fn hostile_inputs_are_bounded() {
     let (status, err) = within_seconds(&nested);
     assert_eq!(status, 2);
     assert!(err.contains("nests deeper than 256 levels"), "{err}");
+    assert!(
+        err.len() < 4_000,
+        "a {}-byte message: long lines are excerpted",
+        err.len()
+    );
     // A 100,000-term sum: a result.
     let sum = format!("x = 1\ny = x{}", " + x".repeat(100_000));
     assert_eq!(within_seconds(&sum).0, 0);
