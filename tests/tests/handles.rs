@@ -164,3 +164,11 @@ fn debug_shows_a_dropped_var_without_panicking() {
     tape.rewind(mark);
     assert_eq!(format!("{y:?}"), "Var(dropped)");
 }
+
+#[test]
+#[should_panic(expected = "these Gradients are empty")]
+fn reading_an_empty_gradient_store_panics() {
+    let tape = Tape::new();
+    let x = tape.var(1.0);
+    let _ = autograd::Gradients::new().wrt(x);
+}

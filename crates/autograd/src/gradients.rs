@@ -86,6 +86,21 @@ impl Gradients {
         self.adjoints.is_empty()
     }
 
+    /// Panics unless these gradients were computed on the tape `tape_id`.
+    #[inline]
+    fn check_tape(&self, tape_id: u64) {
+        // Tape ids start at 1: 0 is a store no sweep has filled.
+        assert!(
+            self.tape_id != 0,
+            "these Gradients are empty; fill them with Var::backward_into before reading"
+        );
+        assert!(
+            tape_id == self.tape_id,
+            "these Gradients were computed on another Tape than this Var's; \
+             read a gradient from the backward of an output on the Var's own tape"
+        );
+    }
+
     pub(crate) fn tape_id(&self) -> u64 {
         self.tape_id
     }
@@ -114,11 +129,7 @@ impl Gradients {
     /// If these gradients were computed on another tape.
     #[inline]
     pub(crate) fn reader(&self, tape_id: u64, nodes: &Nodes) -> Reader<'_> {
-        assert!(
-            tape_id == self.tape_id,
-            "these Gradients were computed on another Tape than this Var's; \
-             read a gradient from the backward of an output on the Var's own tape"
-        );
+        self.check_tape(tape_id);
         Reader {
             adjoints: &self.adjoints,
             valid_below: nodes.valid_below(self.epoch, self.recorded),
@@ -127,11 +138,7 @@ impl Gradients {
 
     #[inline]
     fn slot_in(&self, tape_id: u64, nodes: &Nodes, node: Var<'_>) -> Option<&f64> {
-        assert!(
-            tape_id == self.tape_id,
-            "these Gradients were computed on another Tape than this Var's; \
-             read a gradient from the backward of an output on the Var's own tape"
-        );
+        self.check_tape(tape_id);
         let position = nodes.position_at(node, self.epoch, self.recorded);
         if !nodes.nodes[position].needs_grad {
             return None;

@@ -66,7 +66,9 @@ impl<'t> Var<'t> {
     ///
     /// Every node upstream of this one gets its adjoint, inputs and
     /// intermediates alike; every other node gets 0. Each call starts from
-    /// scratch, so calling it twice gives the same answer.
+    /// scratch, so calling it twice gives the same answer. A node whose
+    /// adjoint is exactly 0 passes nothing on, so a zero gradient times an
+    /// infinite local derivative stays 0 rather than turning into NaN.
     ///
     /// To accumulate over several samples, either sum their losses into one
     /// node (`tape.sum(losses)`) and call `backward` once, or add each
