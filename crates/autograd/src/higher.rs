@@ -76,7 +76,7 @@ impl<'t> Var<'t> {
         }
         wrt.iter()
             .map(|&x| {
-                tape.check_same_tape(x, "differentiated against");
+                tape.check_same_tape(x, "Var::grad_graph was given");
                 let position = tape.nodes.borrow().position(x) as usize;
                 adjoints
                     .get(position)

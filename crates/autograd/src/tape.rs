@@ -344,7 +344,7 @@ impl Tape {
         // parents above ours in the scratch buffer.
         let start = self.nodes.borrow().sum_scratch.len();
         for term in terms {
-            self.check_same_tape(term, "summed with");
+            self.check_same_tape(term, "Tape::sum was given");
             let mut nodes = self.nodes.borrow_mut();
             let position = nodes.operand(term);
             nodes.sum_scratch.push(position);
@@ -413,8 +413,8 @@ impl Tape {
         let mut nodes = self.nodes.borrow_mut();
         let first_edge = nodes.edges.len();
         for (&x, &y) in a.iter().zip(b) {
-            self.check_same_tape(x, "multiplied with");
-            self.check_same_tape(y, "multiplied with");
+            self.check_same_tape(x, "Tape::dot was given");
+            self.check_same_tape(y, "Tape::dot was given");
             let (px, py) = (nodes.operand(x), nodes.operand(y));
             nodes.edges.extend_from_slice(&[px, py]);
         }
@@ -540,7 +540,7 @@ impl Tape {
     /// ```
     #[inline]
     pub fn set_value(&self, leaf: Var<'_>, value: f64) {
-        self.check_same_tape(leaf, "set on");
+        self.check_same_tape(leaf, "Tape::set_value was given");
         let mut nodes = self.nodes.borrow_mut();
         let position = nodes.position(leaf);
         nodes.set_leaf(position, value);
@@ -576,7 +576,7 @@ impl Tape {
         let mut nodes = self.nodes.borrow_mut();
         let gradients = grads.reader(self.id, &nodes);
         for leaf in leaves {
-            self.check_same_tape(leaf, "updated on");
+            self.check_same_tape(leaf, "Tape::update was given");
             let position = nodes.position(leaf);
             let gradient = gradients.at(&nodes, position as usize).unwrap_or(0.0);
             let value = step(nodes.nodes[position as usize].value, gradient);
@@ -640,7 +640,7 @@ impl Tape {
     #[inline(always)]
     #[track_caller]
     pub(crate) fn unary<'t>(&'t self, code: Code, scalar: f64, x: Var<'t>) -> Var<'t> {
-        self.check_same_tape(x, "combined with");
+        self.check_same_tape(x, "an operation was given");
         let mut nodes = self.nodes.borrow_mut();
         let px = nodes.operand(x);
         let parent = nodes.nodes[px as usize];
@@ -655,8 +655,8 @@ impl Tape {
     #[inline(always)]
     #[track_caller]
     pub(crate) fn binary<'t>(&'t self, code: Code, a: Var<'t>, b: Var<'t>) -> Var<'t> {
-        self.check_same_tape(a, "combined with");
-        self.check_same_tape(b, "combined with");
+        self.check_same_tape(a, "an operation was given");
+        self.check_same_tape(b, "an operation was given");
         let mut nodes = self.nodes.borrow_mut();
         let (pa, pb) = (nodes.operand(a), nodes.operand(b));
         let (na, nb) = (nodes.nodes[pa as usize], nodes.nodes[pb as usize]);
@@ -678,11 +678,11 @@ impl Tape {
 
     /// Panics unless `var` was recorded on this tape.
     #[inline]
-    pub(crate) fn check_same_tape(&self, var: Var<'_>, action: &str) {
+    pub(crate) fn check_same_tape(&self, var: Var<'_>, context: &str) {
         assert!(
             std::ptr::eq(self, var.tape),
-            "a Var from one Tape was {action} a Var from another Tape; \
-             every Var in an expression must come from the same Tape"
+            "{context} a Var from another Tape; every Var in an expression must come \
+             from the same Tape, the one that recorded it"
         );
     }
 }
