@@ -5,6 +5,7 @@
 use std::fmt;
 use std::panic::Location;
 
+use crate::number::Shortest;
 use crate::op::Op;
 
 /// Which pass an anomaly was found in.
@@ -81,9 +82,9 @@ impl fmt::Display for Anomaly {
             (Pass::Backward, Some(flow)) => write!(
                 f,
                 " has gradient {} and passes {} to its parent #{}",
-                flow.adjoint, flow.contribution, flow.parent
+                Shortest(flow.adjoint), Shortest(flow.contribution), flow.parent
             )?,
-            _ => write!(f, " is {}", self.value)?,
+            _ => write!(f, " is {}", Shortest(self.value))?,
         }
         if self.parents.is_empty() {
             write!(f, "; it is a leaf")?;
@@ -92,14 +93,14 @@ impl fmt::Display for Anomaly {
                 .parents
                 .iter()
                 .map(|p| match &p.name {
-                    Some(name) => format!("#{} `{name}` = {}", p.index, p.value),
-                    None => format!("#{} = {}", p.index, p.value),
+                    Some(name) => format!("#{} `{name}` = {}", p.index, Shortest(p.value)),
+                    None => format!("#{} = {}", p.index, Shortest(p.value)),
                 })
                 .collect();
             write!(f, "; its parents: {}", parents.join(", "))?;
         }
         if self.pass == Pass::Backward {
-            write!(f, "; its value: {}", self.value)?;
+            write!(f, "; its value: {}", Shortest(self.value))?;
         }
         if let Some(location) = self.location {
             write!(f, "; recorded at {location}")?;

@@ -4,6 +4,7 @@
 use std::fmt::{self, Write as _};
 
 use crate::gradients::Gradients;
+use crate::number::Shortest;
 use crate::op::ScalarSide;
 use crate::tape::{Nodes, Tape};
 use crate::var::Var;
@@ -15,7 +16,7 @@ use crate::var::Var;
 /// output depends on); add gradients with [`Trace::with_gradients`]. Operands
 /// show a parent's name, or `#id` for an unnamed one, and scalar operands
 /// in place, in the order the expression was written. Values print in full
-/// (the shortest decimal that reads back as the same `f64`).
+/// (the shortest decimal that reads back as the same `f64`; see [`Shortest`]).
 ///
 /// # Examples
 ///
@@ -88,13 +89,13 @@ impl fmt::Display for Trace<'_> {
             let grad = self
                 .gradients
                 .and_then(|g| g.at(&nodes, position))
-                .map_or_else(String::new, |g| g.to_string());
+                .map_or_else(String::new, |g| Shortest(g).to_string());
             rows.push([
                 position.to_string(),
                 nodes.name(position).unwrap_or("").to_owned(),
                 nodes.nodes[position].op().name().to_owned(),
                 operands(&nodes, position),
-                nodes.nodes[position].value.to_string(),
+                Shortest(nodes.nodes[position].value).to_string(),
                 grad,
             ]);
         }
@@ -151,8 +152,8 @@ pub(crate) fn operands(nodes: &Nodes, position: usize) -> String {
         })
         .collect();
     match nodes.nodes[position].op().scalar_operand() {
-        Some((c, ScalarSide::Left)) => items.insert(0, c.to_string()),
-        Some((c, ScalarSide::Right)) => items.push(c.to_string()),
+        Some((c, ScalarSide::Left)) => items.insert(0, Shortest(c).to_string()),
+        Some((c, ScalarSide::Right)) => items.push(Shortest(c).to_string()),
         None => {}
     }
     items.join(", ")

@@ -7,6 +7,7 @@ use smallvec::SmallVec;
 use crate::anomaly::{Anomaly, Pass};
 use crate::gradients::Gradients;
 use crate::name::Name;
+use crate::number::Shortest;
 use crate::op::{Code, Op};
 use crate::tape::{SegmentKey, Tape};
 use crate::trace::Trace;
@@ -375,7 +376,7 @@ impl fmt::Debug for Var<'_> {
             if let Some(name) = nodes.name(position) {
                 write!(f, " {name}")?;
             }
-            write!(f, " = {})", nodes.nodes[position].value)
+            write!(f, " = {})", Shortest(nodes.nodes[position].value))
         } else {
             f.write_str("Var(dropped)")
         }
@@ -395,7 +396,7 @@ impl fmt::Display for Var<'_> {
             f,
             " = {} = {}",
             crate::trace::Expr::new(&nodes, position),
-            nodes.nodes[position].value
+            Shortest(nodes.nodes[position].value)
         )
     }
 }
