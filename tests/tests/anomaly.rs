@@ -131,3 +131,39 @@ fn detection_can_be_turned_off_again() {
     let x = tape.var(0.0);
     assert!((1.0 / x).value().is_infinite());
 }
+
+// Issue case 6: `x.pow(constant 3)` at x = -2 reported "passes NaN to its
+// parent" for the exponent, which needs no gradient: ∂(a^b)/∂b = a^b ln a
+// is NaN there, but it is never needed, so never computed or blamed.
+#[test]
+fn a_constant_exponent_at_a_negative_base_is_no_anomaly() {
+    let tape = Tape::new();
+    tape.set_detect_anomaly(true);
+    let x = tape.var_named("x", -2.0);
+    let n = tape.constant_named("n", 3.0);
+    let y = x.pow(n);
+    assert_eq!(y.value(), -8.0);
+    let grads = y.try_backward().expect("no anomaly");
+    assert_eq!(grads.wrt(x), 12.0); // 3x²
+    assert_eq!(grads.get(n), None);
+    assert_eq!(y.backward().wrt(x), 12.0);
+    // Second order: the recorded sweep records no ln of the negative base.
+    let before = tape.len();
+    let dy = y.grad_graph(&[x])[0];
+    assert_eq!(dy.value(), 12.0);
+    let new_ops: Vec<_> = (before..tape.len())
+        .map(|i| tape.node(i).unwrap().op())
+        .collect();
+    assert!(!new_ops.contains(&autograd::Op::Ln), "{new_ops:?}");
+    assert_eq!(dy.backward().wrt(x), -12.0); // 6x
+}
+
+#[test]
+fn an_exponent_that_needs_a_gradient_at_a_negative_base_is_still_reported() {
+    let tape = Tape::new();
+    let x = tape.var_named("x", -2.0);
+    let n = tape.var_named("n", 3.0);
+    let anomaly = x.pow(n).try_backward().unwrap_err();
+    assert_eq!(anomaly.pass, Pass::Backward);
+    assert_eq!(anomaly.flow.unwrap().parent, 1);
+}

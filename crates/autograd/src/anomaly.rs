@@ -5,6 +5,7 @@
 use std::fmt;
 use std::panic::Location;
 
+use crate::arena::{Arena, Pending};
 use crate::number::Shortest;
 use crate::op::Op;
 
@@ -82,7 +83,9 @@ impl fmt::Display for Anomaly {
             (Pass::Backward, Some(flow)) => write!(
                 f,
                 " has gradient {} and passes {} to its parent #{}",
-                Shortest(flow.adjoint), Shortest(flow.contribution), flow.parent
+                Shortest(flow.adjoint),
+                Shortest(flow.contribution),
+                flow.parent
             )?,
             _ => write!(f, " is {}", Shortest(self.value))?,
         }
@@ -110,3 +113,73 @@ impl fmt::Display for Anomaly {
 }
 
 impl std::error::Error for Anomaly {}
+
+/// The forward anomaly of a node about to be recorded at `position` with
+/// the given parents, if it would turn finite parents into a non-finite
+/// value.
+pub(crate) fn forward(
+    arena: &Arena,
+    position: usize,
+    node: Pending,
+    parent_positions: &[u32],
+    site: Option<&'static Location<'static>>,
+) -> Option<Anomaly> {
+    let finite_parents = parent_positions
+        .iter()
+        .all(|&p| arena.nodes[p as usize].value.is_finite());
+    (!node.value.is_finite() && finite_parents).then(|| Anomaly {
+        pass: Pass::Forward,
+        node: position,
+        name: None,
+        op: node.code.op(node.scalar),
+        value: node.value,
+        parents: parents(arena, parent_positions),
+        flow: None,
+        location: site,
+    })
+}
+
+/// The forward anomaly of the recorded node at `position`, if its value is
+/// not finite while its parents' values are.
+pub(crate) fn forward_at(arena: &Arena, position: usize) -> Option<Anomaly> {
+    let record = arena.nodes[position];
+    let node = Pending {
+        code: record.code,
+        scalar: record.scalar(),
+        value: record.value,
+        needs_grad: record.needs_grad,
+        grad_parents: record.grad_parents,
+    };
+    let site = arena.site(position);
+    forward(arena, position, node, arena.parents(position), site).map(|anomaly| Anomaly {
+        name: arena.name(position).map(str::to_owned),
+        ..anomaly
+    })
+}
+
+/// The backward anomaly of the recorded node at `position`: it passed
+/// `flow` to a parent.
+pub(crate) fn backward_at(arena: &Arena, position: usize, flow: Flow) -> Anomaly {
+    let record = arena.nodes[position];
+    Anomaly {
+        pass: Pass::Backward,
+        node: position,
+        name: arena.name(position).map(str::to_owned),
+        op: record.op(),
+        value: record.value,
+        parents: parents(arena, arena.parents(position)),
+        flow: Some(flow),
+        location: arena.site(position),
+    }
+}
+
+fn parents(arena: &Arena, positions: &[u32]) -> Vec<Parent> {
+    positions
+        .iter()
+        .map(|&q| Parent {
+            index: q as usize,
+            name: arena.name(q as usize).map(str::to_owned),
+            value: arena.nodes[q as usize].value,
+        })
+        .collect()
+}

@@ -22,9 +22,10 @@
 use std::error::Error;
 use std::fmt;
 
+use crate::arena::Arena;
 use crate::op::Op;
 use crate::rules;
-use crate::tape::{Nodes, Tape};
+use crate::tape::Tape;
 use crate::var::Var;
 
 /// A gradient checker: its settings, and the checks it runs.
@@ -192,17 +193,18 @@ impl GradCheck {
     /// ```
     pub fn nodes(&self, output: Var<'_>) -> Result<Report, GradCheckError> {
         let grads = output.backward();
-        let nodes = output.tape.nodes.borrow();
-        let out = nodes.operand(output) as usize;
-        let reached = crate::trace::upstream(&nodes, out);
+        let state = output.tape.read();
+        let nodes = &state.arena;
+        let out = state.position(output) as usize;
+        let reached = crate::trace::upstream(nodes, out);
         let mut scratch = Vec::with_capacity(out + 1);
         let entries = (0..=out)
             .filter(|&i| reached[i] && nodes.nodes[i].needs_grad)
             .map(|i| {
                 let value = nodes.nodes[i].value;
-                let up = output_with(&nodes, &mut scratch, i, value + self.eps, out);
-                let down = output_with(&nodes, &mut scratch, i, value - self.eps, out);
-                let analytic = grads.at(&nodes, i).unwrap_or(0.0);
+                let up = output_with(nodes, &mut scratch, i, value + self.eps, out);
+                let down = output_with(nodes, &mut scratch, i, value - self.eps, out);
+                let analytic = grads.shown(output.tape, &state, i).unwrap_or(0.0);
                 let name = nodes.name(i).map(str::to_owned);
                 self.entry(i, name, nodes.nodes[i].op(), analytic, up, down)
             })
@@ -246,7 +248,7 @@ impl GradCheck {
 
 /// The output's value when node `node` holds `value` and everything after
 /// it is re-evaluated from its parents.
-fn output_with(nodes: &Nodes, scratch: &mut Vec<f64>, node: usize, value: f64, out: usize) -> f64 {
+fn output_with(nodes: &Arena, scratch: &mut Vec<f64>, node: usize, value: f64, out: usize) -> f64 {
     scratch.clear();
     scratch.extend(nodes.nodes[..=out].iter().map(|n| n.value));
     scratch[node] = value;
@@ -256,7 +258,7 @@ fn output_with(nodes: &Nodes, scratch: &mut Vec<f64>, node: usize, value: f64, o
             continue;
         }
         let parents = nodes.parents(j);
-        let v = rules::eval(record.code, record.scalar, parents.len(), |k| {
+        let v = rules::eval(record.code, record.scalar(), parents.len(), |k| {
             scratch[parents[k] as usize]
         });
         scratch[j] = v;

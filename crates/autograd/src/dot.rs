@@ -4,7 +4,7 @@ use std::fmt::{self, Write as _};
 
 use crate::gradients::Gradients;
 use crate::op::Op;
-use crate::tape::Nodes;
+use crate::tape::State;
 use crate::trace::{operands, upstream};
 use crate::var::Var;
 
@@ -46,7 +46,9 @@ impl<'a> Dot<'a> {
     ///
     /// # Panics
     ///
-    /// If the gradients were computed on another tape.
+    /// If the gradients were computed on another tape; when printed, if a
+    /// leaf shown got a new value after they were computed (as
+    /// [`Trace::with_gradients`](crate::Trace::with_gradients)).
     #[must_use]
     pub fn with_gradients(mut self, gradients: &'a Gradients) -> Self {
         assert!(
@@ -97,9 +99,10 @@ fn escape(text: &str) -> String {
 
 impl fmt::Display for Dot<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let nodes = self.output.tape.nodes.borrow();
-        let out = nodes.position(self.output) as usize;
-        let shown = upstream(&nodes, out);
+        let state = self.output.tape.read();
+        let nodes = &state.arena;
+        let out = state.position(self.output) as usize;
+        let shown = upstream(nodes, out);
         writeln!(f, "digraph autograd {{")?;
         // Top to bottom, parents in operand order: reads like the math.
         writeln!(f, "  rankdir=TB;")?;
@@ -112,7 +115,7 @@ impl fmt::Display for Dot<'_> {
         )?;
         writeln!(f, "  edge [color=\"#555555\"];")?;
         for position in (0..=out).filter(|&p| shown[p]) {
-            let label = self.label(&nodes, position);
+            let label = self.label(&state, position);
             let op = nodes.nodes[position].op();
             let style = if position == out {
                 ", fillcolor=\"#fde2b8\", penwidth=2"
@@ -136,7 +139,8 @@ impl fmt::Display for Dot<'_> {
 
 impl Dot<'_> {
     /// `name\nop(operands)\nvalue v\ngrad g`, the name line only for a named node.
-    fn label(&self, nodes: &Nodes, position: usize) -> String {
+    fn label(&self, state: &State, position: usize) -> String {
+        let nodes = &state.arena;
         let node = nodes.nodes[position];
         let op = node.op();
         let mut label = String::new();
@@ -148,7 +152,10 @@ impl Dot<'_> {
             let _ = write!(label, "({})", operands(nodes, position));
         }
         let _ = write!(label, "\nvalue {}", short(node.value));
-        if let Some(g) = self.gradients.and_then(|g| g.at(nodes, position)) {
+        if let Some(g) = self
+            .gradients
+            .and_then(|g| g.shown(self.output.tape, state, position))
+        {
             let _ = write!(label, "\ngrad {}", short(g));
         }
         label

@@ -4,8 +4,9 @@ use std::fmt;
 use std::ops::Index;
 
 use crate::anomaly::Flow;
+use crate::history::Moment;
 use crate::rules;
-use crate::tape::Nodes;
+use crate::tape::{State, Tape};
 use crate::var::Var;
 
 /// The gradient of one output with respect to every node of its tape, as
@@ -34,12 +35,23 @@ use crate::var::Var;
 #[derive(Clone, Default)]
 pub struct Gradients {
     tape_id: u64,
-    /// The tape's rewind count when the sweep ran.
-    epoch: u64,
-    /// How many nodes the tape held when the sweep ran.
-    recorded: usize,
+    /// When the sweep ran: the nodes it describes were recorded before.
+    moment: Moment,
+    /// The tape's count of leaf value changes when the sweep ran.
+    changes: u64,
     /// The adjoint of every node from position 0 up to the output.
     adjoints: Vec<f64>,
+}
+
+/// What a [`Gradients`] store holds for one node.
+pub(crate) enum Reading<'g> {
+    /// The node's adjoint.
+    Gradient(&'g f64),
+    /// The node receives no gradient (a constant, or computed only from
+    /// constants).
+    NoGradient,
+    /// The node was recorded after the sweep, which knows nothing of it.
+    RecordedAfter,
 }
 
 impl Gradients {
@@ -52,12 +64,19 @@ impl Gradients {
     /// output does not depend on, and for a node that receives no gradient
     /// (a constant, or a node computed only from constants).
     ///
+    /// The store is a snapshot of the sweep: it keeps answering for every
+    /// node recorded before the sweep that is still live, also after
+    /// [`Tape::set_value`](crate::Tape::set_value) moved a leaf, which is
+    /// how an optimiser reads it.
+    ///
     /// # Panics
     ///
-    /// If `node` belongs to another tape than the output, was dropped by a
-    /// rewind, or was recorded after this store was computed.
+    /// If the store is empty, or `node` belongs to another tape than the
+    /// output, was dropped by a rewind, or was recorded after this store
+    /// was computed.
     #[must_use]
     #[inline]
+    #[track_caller]
     pub fn wrt(&self, node: Var<'_>) -> f64 {
         self.get(node).unwrap_or(0.0)
     }
@@ -70,6 +89,7 @@ impl Gradients {
     /// As [`Gradients::wrt`].
     #[must_use]
     #[inline]
+    #[track_caller]
     pub fn get(&self, node: Var<'_>) -> Option<f64> {
         self.slot(node).copied()
     }
@@ -86,9 +106,39 @@ impl Gradients {
         self.adjoints.is_empty()
     }
 
-    /// Panics unless these gradients were computed on the tape `tape_id`.
+    pub(crate) fn tape_id(&self) -> u64 {
+        self.tape_id
+    }
+
     #[inline]
-    fn check_tape(&self, tape_id: u64) {
+    #[track_caller]
+    fn slot(&self, node: Var<'_>) -> Option<&f64> {
+        let state = node.tape.read();
+        match self.read(node.tape.id(), &state, node) {
+            Reading::Gradient(g) => Some(g),
+            Reading::NoGradient => None,
+            Reading::RecordedAfter => Self::refuse_newer(node.index),
+        }
+    }
+
+    /// The one way a gradient is read: what this store holds for the live
+    /// node `var` of the tape `tape_id`, whose state is given.
+    ///
+    /// # Panics
+    ///
+    /// If the store is empty or was computed on another tape, or `var` was
+    /// dropped by a rewind.
+    #[inline]
+    #[track_caller]
+    pub(crate) fn read(&self, tape_id: u64, state: &State, var: Var<'_>) -> Reading<'_> {
+        self.check_tape(tape_id);
+        self.read_on_its_tape(state, var)
+    }
+
+    /// Panics unless this store was filled by a sweep on the tape `tape_id`.
+    #[inline]
+    #[track_caller]
+    pub(crate) fn check_tape(&self, tape_id: u64) {
         // Tape ids start at 1: 0 is a store no sweep has filled.
         assert!(
             self.tape_id != 0,
@@ -101,76 +151,83 @@ impl Gradients {
         );
     }
 
-    pub(crate) fn tape_id(&self) -> u64 {
-        self.tape_id
-    }
-
-    /// The gradient at `position` for a trace: `None` where [`Gradients::get`]
-    /// would say `None` or the node is newer than the sweep.
-    pub(crate) fn at(&self, nodes: &Nodes, position: usize) -> Option<f64> {
-        if !nodes.existed_at(position, self.epoch, self.recorded)
-            || !nodes.nodes[position].needs_grad
-        {
-            return None;
-        }
-        Some(self.adjoints.get(position).copied().unwrap_or(0.0))
-    }
-
+    /// [`Gradients::read`] once [`Gradients::check_tape`] passed.
     #[inline]
-    fn slot(&self, node: Var<'_>) -> Option<&f64> {
-        self.slot_in(node.tape.id(), &node.tape.nodes.borrow(), node)
+    #[track_caller]
+    pub(crate) fn read_on_its_tape(&self, state: &State, var: Var<'_>) -> Reading<'_> {
+        let position = var.index as usize;
+        match state.history.ordinal(var.segment, var.index) {
+            None => crate::tape::dropped(),
+            Some(ordinal) if !self.moment.covers(var.index, ordinal) => {
+                return Reading::RecordedAfter;
+            }
+            Some(_) => {}
+        }
+        if !state.arena.nodes[position].needs_grad {
+            return Reading::NoGradient;
+        }
+        Reading::Gradient(self.adjoints.get(position).unwrap_or(&0.0))
     }
 
-    /// Reads many gradients from the tape `tape_id` whose nodes are given,
-    /// checking once which positions these gradients still describe.
+    /// The gradient a trace or picture shows beside the node at `position`:
+    /// none for a node that needs none or was recorded after the sweep.
     ///
     /// # Panics
     ///
-    /// If these gradients were computed on another tape.
-    #[inline]
-    pub(crate) fn reader(&self, tape_id: u64, nodes: &Nodes) -> Reader<'_> {
-        self.check_tape(tape_id);
-        Reader {
-            adjoints: &self.adjoints,
-            valid_below: nodes.valid_below(self.epoch, self.recorded),
-        }
+    /// If the node is a leaf whose value changed after the sweep: the
+    /// gradients belong to another point than the values shown.
+    pub(crate) fn shown(&self, tape: &Tape, state: &State, position: usize) -> Option<f64> {
+        let var = state.var(tape, position as u32);
+        let node = &state.arena.nodes[position];
+        let gradient = match self.read(tape.id(), state, var) {
+            Reading::Gradient(&g) => g,
+            Reading::NoGradient | Reading::RecordedAfter => return None,
+        };
+        assert!(
+            !node.code.is_leaf() || node.changed_at() <= self.changes,
+            "these Gradients were computed before Tape::set_value gave leaf #{position} a new \
+             value, so they describe another point than the values shown beside them; call \
+             backward again before showing them together"
+        );
+        Some(gradient)
     }
 
-    #[inline]
-    fn slot_in(&self, tape_id: u64, nodes: &Nodes, node: Var<'_>) -> Option<&f64> {
-        self.check_tape(tape_id);
-        let position = nodes.position_at(node, self.epoch, self.recorded);
-        if !nodes.nodes[position].needs_grad {
-            return None;
-        }
-        Some(self.adjoints.get(position).unwrap_or(&0.0))
+    /// The panic for a node recorded after the sweep.
+    #[cold]
+    #[track_caller]
+    pub(crate) fn refuse_newer(position: u32) -> ! {
+        panic!(
+            "node #{position} was recorded after these Gradients were computed, so they know \
+             nothing about it; call backward again on the current output"
+        )
     }
 
     /// One reverse sweep from `output` down to position 0. With `CHECK`, it
     /// stops at the first node that passes a non-finite gradient to a
-    /// parent while its own is finite, and returns that node and the flow;
-    /// without, the check compiles away.
+    /// parent that needs one while its own is finite, and returns that node
+    /// and the flow; without, the check compiles away.
     pub(crate) fn sweep<const CHECK: bool>(
         &mut self,
         tape_id: u64,
-        nodes: &Nodes,
+        state: &State,
         output: usize,
     ) -> Option<(usize, Flow)> {
         self.tape_id = tape_id;
-        self.epoch = nodes.epoch();
-        self.recorded = nodes.len();
+        self.moment = state.moment();
+        self.changes = state.changes;
+        let arena = &state.arena;
         let adjoints = &mut self.adjoints;
         adjoints.clear();
         adjoints.resize(output + 1, 0.0);
         adjoints[output] = 1.0;
-        let edges = &nodes.edges;
+        let edges = &arena.edges;
         // Node i's parents start where its record says and end where node
         // i + 1's start, so walking down keeps one cursor into `edges`.
-        let mut end = nodes
+        let mut end = arena
             .nodes
             .get(output + 1)
             .map_or(edges.len(), |next| next.edge_start as usize);
-        let records = &nodes.nodes[..=output];
+        let records = &arena.nodes[..=output];
         for (i, node) in records.iter().enumerate().rev() {
             let start = node.edge_start as usize;
             let g = adjoints[i];
@@ -181,9 +238,14 @@ impl Gradients {
                 let mut bad = None;
                 rules::vjp(
                     node.code,
-                    node.scalar,
+                    node.scalar(),
                     parents.len(),
                     |k| records[parents[k] as usize].value,
+                    |k| {
+                        node.grad_parents
+                            .needs(k, || records[parents[k] as usize].needs_grad)
+                    },
+                    || node.grad_parents.all(),
                     node.value,
                     g,
                     |k, contribution| {
@@ -207,37 +269,11 @@ impl Gradients {
     }
 }
 
-/// Gradients read position by position; see [`Gradients::reader`].
-pub(crate) struct Reader<'g> {
-    adjoints: &'g [f64],
-    /// Positions from here up were recorded after the sweep.
-    valid_below: usize,
-}
-
-impl Reader<'_> {
-    /// The gradient at `position`: `None` for a node that needs none.
-    ///
-    /// # Panics
-    ///
-    /// If the node at `position` was recorded after the sweep.
-    #[inline]
-    pub(crate) fn at(&self, nodes: &Nodes, position: usize) -> Option<f64> {
-        assert!(
-            position < self.valid_below,
-            "node #{position} was recorded after these Gradients were computed, so they know \
-             nothing about it; call backward again on the current output"
-        );
-        if !nodes.nodes[position].needs_grad {
-            return None;
-        }
-        Some(self.adjoints.get(position).copied().unwrap_or(0.0))
-    }
-}
-
 impl Index<Var<'_>> for Gradients {
     type Output = f64;
 
     /// As [`Gradients::wrt`].
+    #[track_caller]
     fn index(&self, node: Var<'_>) -> &f64 {
         self.slot(node).unwrap_or(&0.0)
     }

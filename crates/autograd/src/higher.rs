@@ -38,35 +38,37 @@ impl<'t> Var<'t> {
     /// ```
     pub fn grad_graph(&self, wrt: &[Var<'t>]) -> Vec<Var<'t>> {
         let tape = self.tape;
-        let output = tape.nodes.borrow().operand(*self) as usize;
+        let output = tape.read().position(*self) as usize;
         let mut adjoints: Vec<Option<Var<'t>>> = vec![None; output + 1];
         adjoints[output] = Some(tape.constant(1.0));
         for i in (0..=output).rev() {
             let Some(g) = adjoints[i] else { continue };
             // Read the node, then let go of the tape: the rule records.
-            let (record, parents) = {
-                let nodes = tape.nodes.borrow();
-                let record = nodes.nodes[i];
+            let (record, node, parents) = {
+                let state = tape.read();
+                let record = state.arena.nodes[i];
                 if !record.needs_grad {
                     continue;
                 }
-                let parents: SmallVec<[Var<'t>; 4]> = nodes
+                let parents: SmallVec<[(Var<'t>, bool); 4]> = state
+                    .arena
                     .parents(i)
                     .iter()
-                    .map(|&p| nodes.var(tape, p))
+                    .map(|&p| (state.var(tape, p), state.arena.nodes[p as usize].needs_grad))
                     .collect();
-                (record, parents)
+                (record, state.var(tape, i as u32), parents)
             };
-            let node = tape.nodes.borrow().var(tape, i as u32);
             rules::vjp(
                 record.code,
-                record.scalar,
+                record.scalar(),
                 parents.len(),
-                |k| parents[k],
+                |k| parents[k].0,
+                |k| parents[k].1,
+                || parents.iter().all(|p| p.1),
                 node,
                 g,
                 |k, contribution| {
-                    let slot = &mut adjoints[parents[k].index as usize];
+                    let slot = &mut adjoints[parents[k].0.index as usize];
                     *slot = Some(match *slot {
                         Some(sum) => sum + contribution,
                         None => contribution,
@@ -77,7 +79,7 @@ impl<'t> Var<'t> {
         wrt.iter()
             .map(|&x| {
                 tape.check_same_tape(x, "Var::grad_graph was given");
-                let position = tape.nodes.borrow().position(x) as usize;
+                let position = tape.read().position(x) as usize;
                 adjoints
                     .get(position)
                     .copied()

@@ -52,14 +52,17 @@
 #![deny(missing_docs)]
 
 mod anomaly;
+mod arena;
 mod arith;
 pub mod check;
 mod dot;
 mod gradients;
 mod higher;
+mod history;
 mod name;
 mod number;
 mod op;
+mod pool;
 mod rules;
 mod scalar;
 mod tape;

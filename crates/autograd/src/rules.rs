@@ -1,7 +1,8 @@
 //! The one place where every op's forward value and local derivative live.
 //!
-//! Both are exhaustive matches over [`Op`]: a new variant does not compile
-//! until it has its forward rule and its derivative rule here.
+//! Both are exhaustive matches over the tape's op code ([`Code`], the
+//! compact form of [`Op`](crate::Op)): a new op does not compile until it
+//! has its forward rule and its derivative rule here.
 
 use crate::op::Code;
 use crate::scalar::Scalar;
@@ -82,17 +83,30 @@ pub(crate) fn relu(x: f64) -> f64 {
 }
 
 /// The vector-Jacobian product of one node: given the adjoint `g` of a node
-/// with code `code`, scalar operand `c`, value `y` and `arity` parents whose values `x(k)` yields,
-/// calls `emit(k, contribution)` for every parent `k` the node depends on.
+/// with code `code`, scalar operand `c`, value `y` and `arity` parents whose
+/// values `x(k)` yields, calls `emit(k, contribution)` for every parent `k`
+/// the node depends on and that `needs(k)` a gradient.
 ///
+/// A parent that needs no gradient (a constant) gets no call, and its
+/// contribution is never computed: it could only cost time or, as
+/// `∂(a^b)/∂b = a^b ln a` at a negative `a`, be NaN for nothing. `all_need()`
+/// says that every parent needs one, so that n-ary rules can skip asking.
 /// A parent whose contribution is identically zero at this point (relu below
-/// its kink, the base of `x^0`) gets no call at all.
+/// its kink, the base of `x^0`) gets no call either. The sweep only asks for
+/// the vjp of a node that needs a gradient, so the one parent of a unary
+/// node always needs one.
 #[inline(always)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "inlined into the sweeps, where each closure folds away"
+)]
 pub(crate) fn vjp<S: Scalar>(
     code: Code,
     c: f64,
     arity: usize,
     x: impl Fn(usize) -> S,
+    needs: impl Fn(usize) -> bool,
+    all_need: impl Fn() -> bool,
     y: S,
     g: S,
     mut emit: impl FnMut(usize, S),
@@ -100,33 +114,49 @@ pub(crate) fn vjp<S: Scalar>(
     match code {
         Code::Var | Code::Const => {}
         Code::Add => {
-            emit(0, g);
-            emit(1, g);
+            if needs(0) {
+                emit(0, g);
+            }
+            if needs(1) {
+                emit(1, g);
+            }
         }
         Code::Sub => {
-            emit(0, g);
-            emit(1, -g);
+            if needs(0) {
+                emit(0, g);
+            }
+            if needs(1) {
+                emit(1, -g);
+            }
         }
         // d(a b) = b da + a db
         Code::Mul => {
-            emit(0, g * x(1));
-            emit(1, g * x(0));
+            if needs(0) {
+                emit(0, g * x(1));
+            }
+            if needs(1) {
+                emit(1, g * x(0));
+            }
         }
         // d(a / b) = da / b - (a / b²) db, and a / b² = y / b
         Code::Div => {
             let b = x(1);
-            emit(0, g / b);
-            emit(1, -(g * y) / b);
+            if needs(0) {
+                emit(0, g / b);
+            }
+            if needs(1) {
+                emit(1, -(g * y) / b);
+            }
         }
         // d(a^b) = b a^(b-1) da + a^b ln(a) db. Where b = 0 the first term is 0
         // (not 0 * inf at a = 0); where a = 0 and b >= 0 the second is 0 (not
         // 0 * -inf), as in PyTorch.
         Code::Pow => {
             let (a, b) = (x(0), x(1));
-            if b.value() != 0.0 {
+            if needs(0) && b.value() != 0.0 {
                 emit(0, g * (b * a.pow(b - 1.0)));
             }
-            if !(a.value() == 0.0 && b.value() >= 0.0) {
+            if needs(1) && !(a.value() == 0.0 && b.value() >= 0.0) {
                 emit(1, g * (y * a.ln()));
             }
         }
@@ -143,11 +173,17 @@ pub(crate) fn vjp<S: Scalar>(
                 emit(0, g * (x(0).powf(c - 1.0) * c));
             }
         }
-        // d(x^n) = n x^(n-1) dx, and 0 where n = 0
+        // d(x^n) = n x^(n-1) dx, and 0 where n = 0. For n = i32::MIN, n - 1
+        // is no i32: the same power as a float exponent, exact in an f64.
         Code::Powi => {
             let n = c as i32;
             if n != 0 {
-                emit(0, g * (x(0).powi(n - 1) * c));
+                let power = if n == i32::MIN {
+                    x(0).powf(c - 1.0)
+                } else {
+                    x(0).powi(n - 1)
+                };
+                emit(0, g * (power * c));
             }
         }
         Code::Neg => emit(0, -g),
@@ -168,15 +204,29 @@ pub(crate) fn vjp<S: Scalar>(
             }
         }
         Code::Sum => {
+            let all = all_need();
             for k in 0..arity {
-                emit(k, g);
+                if all || needs(k) {
+                    emit(k, g);
+                }
             }
         }
         // d(Σ aₖbₖ) = Σ bₖ daₖ + aₖ dbₖ
         Code::Dot => {
-            for k in 0..arity / 2 {
-                emit(2 * k, g * x(2 * k + 1));
-                emit(2 * k + 1, g * x(2 * k));
+            if all_need() {
+                for k in 0..arity / 2 {
+                    emit(2 * k, g * x(2 * k + 1));
+                    emit(2 * k + 1, g * x(2 * k));
+                }
+            } else {
+                for k in 0..arity / 2 {
+                    if needs(2 * k) {
+                        emit(2 * k, g * x(2 * k + 1));
+                    }
+                    if needs(2 * k + 1) {
+                        emit(2 * k + 1, g * x(2 * k));
+                    }
+                }
             }
         }
     }
@@ -388,6 +438,45 @@ mod tests {
         check_unary("powf", |x| x.powf(0.5), |_| f64::NAN, |_| f64::NAN, &[-4.0]);
         // √x at 0: value 0, slope +inf
         check_unary("powf", |x| x.powf(0.5), |_| 0.0, |_| f64::INFINITY, &[0.0]);
+    }
+
+    // Issue case: n - 1 overflowed for n = i32::MIN, giving -3.9e102 at
+    // x = 1.0000001 (true -1.2e-84) and -inf at x = 2 (true -0) in release
+    // builds and a panic in debug builds.
+    #[test]
+    fn powi_at_the_smallest_exponent_has_the_true_derivative() {
+        let n = i32::MIN;
+        for (x0, expected) in [
+            // d(x^n) = n x^(n-1), computed with the float exponent
+            (
+                1.0000001,
+                f64::from(n) * 1.0000001f64.powf(f64::from(n) - 1.0),
+            ),
+            (2.0, -0.0),
+            (-1.0, -f64::from(n)), // (-1)^(n-1) = -1: n - 1 is odd
+        ] {
+            let tape = Tape::new();
+            let x = tape.var(x0);
+            let y = x.powi(n);
+            let slope = y.backward().wrt(x);
+            // Adjoints sum from +0, so an exact -0 contribution reads as 0.
+            assert_same("powi(i32::MIN)'", x0, slope, expected);
+            assert_eq!(y.value(), x0.powi(n));
+            // Second order: d²(x^n) = n (n-1) x^(n-2)
+            let d2 = y.second_derivative(x);
+            let exact = f64::from(n) * (f64::from(n) - 1.0) * x0.powf(f64::from(n) - 2.0);
+            assert!(
+                d2 == exact || ((d2 - exact) / exact).abs() < 1e-9,
+                "{d2} vs {exact}"
+            );
+        }
+        let tape = Tape::new();
+        let x = tape.var(1.0000001);
+        let slope = x.powi(n).backward().wrt(x);
+        assert!(
+            slope < 0.0 && slope > -1.3e-84 && slope < -1.1e-84,
+            "{slope}"
+        );
     }
 
     #[test]

@@ -1,37 +1,21 @@
-//! The arena: every recorded node, densely in recording order, behind
-//! generational handles.
-//!
-//! The hot data is one `Vec` of compact node records and one `Vec` of parent
-//! positions, indexed by a node's position in the recording order, which is
-//! also a topological order: the reverse sweep is one pass from the output
-//! down to position 0.
-//!
-//! Handles are generational through a `SlotMap` of *segments*: a segment is
-//! a run of nodes recorded with no rewind in between. A `Var` holds its
-//! node's position and its segment's key. A rewind removes the segments
-//! above the cut (their keys go stale) and shortens the one it cuts through,
-//! so a handle to a dropped node is caught, while recording a node costs no
-//! slot-map work at all and no memory beyond the node itself.
+//! The public `Tape`: recording operations, marks and rewinds, and giving
+//! leaves new values under the one rule that keeps every value current.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Ref, RefCell, RefMut};
 use std::fmt;
 use std::panic::Location;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use slotmap::{SlotMap, new_key_type};
-
-use crate::anomaly::{Anomaly, Flow, Parent, Pass};
+use crate::anomaly;
+use crate::arena::{Arena, GradParents, Pending};
+use crate::gradients::{Gradients, Reading};
+use crate::history::{History, Moment, SegmentKey};
 use crate::name::Name;
 use crate::op::Code;
+use crate::pool;
 use crate::rules;
-use crate::trace::Trace;
+use crate::trace::{Expr, Trace};
 use crate::var::Var;
-
-new_key_type! {
-    /// The generational key of a segment: a run of nodes recorded with no
-    /// rewind in between.
-    pub(crate) struct SegmentKey;
-}
 
 /// Tape ids start at 1 and are never reused, so gradients and marks can name
 /// the tape they belong to.
@@ -45,7 +29,71 @@ static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 /// yields the gradient of that output with respect to every node.
 ///
 /// All methods take `&self`, so the [`Var`]s that borrow the tape can keep
-/// recording. A tape is not `Sync`: it belongs to one thread.
+/// recording.
+///
+/// # The state model
+///
+/// A node's value is computed once, when it is recorded, from its parents'
+/// values at that moment, and never changes. A [`Var`] stays valid until
+/// [`Tape::rewind`] drops its node. [`Tape::set_value`] gives a leaf a new
+/// value only while no live node has been computed from it; otherwise it
+/// panics, naming the first such node, because that node's value would go
+/// out of date: rewind below it first, as a training loop does when it
+/// rewinds before it updates. So every value on the tape always agrees
+/// with the current leaves, and nothing else needs to track staleness. A
+/// [`Gradients`] store is a snapshot of one sweep: it answers for every node
+/// recorded before the sweep that is still live, also after an update moved
+/// the leaves (which is how an optimiser reads it), and refuses nodes
+/// recorded after it; a trace or picture refuses to show it beside a leaf
+/// whose value changed since. Every recording operation checks all its
+/// operands before it records anything, so a panic (caught or not) leaves
+/// the tape exactly as it was.
+///
+/// # Threads
+///
+/// A `Tape` is neither `Send` nor `Sync`: its nodes sit behind a `RefCell`
+/// and may carry `Rc` names, and every [`Var`] borrows it, so a tape and its
+/// `Var`s belong to the thread that made them. To use several threads, give
+/// each its own tape and send back plain numbers (values, or gradients read
+/// with [`Gradients::wrt`]); a [`Gradients`] store itself is `Send`.
+///
+/// ```
+/// use std::thread;
+///
+/// // f(x) = x³ on four points, one tape per thread.
+/// let points = [0.5, 1.0, 1.5, 2.0];
+/// let slopes: Vec<f64> = thread::scope(|s| {
+///     let workers: Vec<_> = points
+///         .iter()
+///         .map(|&p| {
+///             s.spawn(move || {
+///                 let tape = autograd::Tape::new();
+///                 let x = tape.var(p);
+///                 x.powi(3).backward().wrt(x)
+///             })
+///         })
+///         .collect();
+///     workers.into_iter().map(|w| w.join().unwrap()).collect()
+/// });
+/// assert_eq!(slopes, [0.75, 3.0, 6.75, 12.0]); // 3x²
+/// ```
+///
+/// A tape cannot be sent to another thread:
+///
+/// ```compile_fail,E0277
+/// let tape = autograd::Tape::new();
+/// std::thread::spawn(move || tape.var(1.0).value());
+/// ```
+///
+/// nor shared between threads:
+///
+/// ```compile_fail,E0277
+/// let tape = autograd::Tape::new();
+/// let x = tape.var(1.0);
+/// std::thread::scope(|s| {
+///     s.spawn(|| x.value());
+/// });
+/// ```
 ///
 /// # Examples
 ///
@@ -62,7 +110,8 @@ static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 /// ```
 ///
 /// A training loop keeps its parameters below a [`Mark`] and drops each
-/// step's nodes with [`Tape::rewind`], so the tape does not grow:
+/// step's nodes with [`Tape::rewind`] before it updates them, so the tape
+/// does not grow and no value goes out of date:
 ///
 /// ```
 /// use autograd::Tape;
@@ -81,17 +130,62 @@ static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 /// ```
 pub struct Tape {
     id: u64,
-    pub(crate) nodes: RefCell<Nodes>,
+    state: RefCell<State>,
+    /// The operands of the sums being recorded, innermost last, and the
+    /// values an update is about to set.
+    scratch: RefCell<Scratch>,
+}
+
+/// Everything a tape knows, behind its `RefCell`.
+pub(crate) struct State {
+    pub(crate) arena: Arena,
+    pub(crate) history: History,
+    /// Whether anomaly detection is on.
+    pub(crate) detect: bool,
+    /// How many times [`Tape::set_value`] changed a leaf's value.
+    pub(crate) changes: u64,
+}
+
+/// Buffers for recording sums, kept to allocate nothing per step.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    /// Operands collected for sums, checked only once all are in: the code
+    /// that yields them may record, rewind or panic in between.
+    terms: Vec<(SegmentKey, u32)>,
+}
+
+impl Scratch {
+    pub(crate) fn clear(&mut self) {
+        self.terms.clear();
+    }
+}
+
+/// Drops the terms a sum pushed, however it ends.
+struct TermsGuard<'t> {
+    scratch: &'t RefCell<Scratch>,
+    start: usize,
+}
+
+impl Drop for TermsGuard<'_> {
+    fn drop(&mut self) {
+        // If the terms are in use, a panic is already unwinding through the
+        // code that uses them; the next recording starts above them anyway.
+        if let Ok(mut scratch) = self.scratch.try_borrow_mut() {
+            scratch.terms.truncate(self.start);
+        }
+    }
 }
 
 /// Where in the recording order a tape was, to [`Tape::rewind`] back to.
 ///
-/// Made by [`Tape::mark`]; it names its tape, so rewinding another tape with
-/// it panics rather than cutting at a meaningless position.
+/// Made by [`Tape::mark`]; it names its tape and the moment it was taken,
+/// so rewinding another tape with it, or rewinding to it after an earlier
+/// rewind dropped the nodes it marked, panics rather than cutting at a
+/// meaningless position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Mark {
     tape_id: u64,
-    len: u32,
+    moment: Moment,
 }
 
 impl Mark {
@@ -99,123 +193,13 @@ impl Mark {
     /// exactly these.
     #[must_use]
     pub fn len(self) -> usize {
-        self.len as usize
+        self.moment.len as usize
     }
 
     /// Whether the mark was taken on an empty tape.
     #[must_use]
     pub fn is_empty(self) -> bool {
-        self.len == 0
-    }
-}
-
-/// One node: its value, its op and where its parents start in the edge list.
-/// 24 bytes; with one parent (4 bytes) and its adjoint during a sweep (8),
-/// a unary node costs 36 bytes.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Node {
-    pub(crate) value: f64,
-    /// The op's scalar operand (`c` in `x * c`, `n` in `x.powi(n)`), else 0.
-    pub(crate) scalar: f64,
-    /// Where this node's parents start in `edges`; they end where the next
-    /// node's start (or at the end of `edges`).
-    pub(crate) edge_start: u32,
-    pub(crate) code: Code,
-    /// Whether the node depends on any [`Code::Var`] leaf; the sweep skips
-    /// the rest.
-    pub(crate) needs_grad: bool,
-}
-
-impl Node {
-    pub(crate) fn op(&self) -> crate::op::Op {
-        self.code.op(self.scalar)
-    }
-}
-
-/// A run of nodes recorded with no rewind in between; it ends where a
-/// rewind cut it (`u32::MAX` while it is still being recorded into).
-#[derive(Clone, Copy, Debug)]
-struct Segment {
-    end: u32,
-}
-
-/// The node storage behind a [`Tape`]'s `RefCell`.
-pub(crate) struct Nodes {
-    pub(crate) nodes: Vec<Node>,
-    /// Every node's parent positions, concatenated in recording order.
-    pub(crate) edges: Vec<u32>,
-    segments: SlotMap<SegmentKey, Segment>,
-    /// Each live segment's first position, in order.
-    segment_starts: Vec<(u32, SegmentKey)>,
-    /// The segment new nodes join, once one is open.
-    open: Option<SegmentKey>,
-    /// Names of named nodes, sorted by position.
-    names: Vec<(u32, Name)>,
-    /// Parent positions of the sums being recorded, innermost last.
-    sum_scratch: Vec<u32>,
-    /// Computed nodes whose value may predate a [`Tape::set_value`].
-    stale: Option<StaleRange>,
-    rewinds: RewindLog,
-    /// One past the last computed (non-leaf) node, or a bound above it:
-    /// only below it can setting a leaf leave computed values out of date.
-    computed_end: u32,
-    /// Whether anomaly detection is on.
-    pub(crate) detect: bool,
-    /// Where each node recorded while detection was on was recorded.
-    locations: Vec<(u32, &'static Location<'static>)>,
-}
-
-/// Buffers a dropped tape leaves for the next one made on the same thread,
-/// so that a fresh tape per step costs no allocation.
-#[derive(Default)]
-struct Spare {
-    nodes: Vec<Node>,
-    edges: Vec<u32>,
-    segments: SlotMap<SegmentKey, Segment>,
-    segment_starts: Vec<(u32, SegmentKey)>,
-    names: Vec<(u32, Name)>,
-    sum_scratch: Vec<u32>,
-}
-
-/// Buffers larger than this are freed rather than kept for the next tape.
-const SPARE_LIMIT_BYTES: usize = 64 << 20;
-
-thread_local! {
-    static SPARE: Cell<Option<Spare>> = const { Cell::new(None) };
-}
-
-/// Positions strictly between `leaf` and `end` were recorded before the leaf
-/// at `leaf` was given a new value, so computed nodes there may be out of date.
-#[derive(Clone, Copy, Debug)]
-struct StaleRange {
-    leaf: u32,
-    end: u32,
-}
-
-/// The lowest position each rewind since a given moment cut the tape to, kept
-/// as a stack of suffix minima so it stays small in a training loop.
-#[derive(Default)]
-struct RewindLog {
-    epoch: u64,
-    /// `(epoch, position)`, both strictly increasing: the entry for a rewind is
-    /// dropped once a later rewind cuts at or below it.
-    floors: Vec<(u64, u32)>,
-}
-
-impl RewindLog {
-    fn record(&mut self, position: u32) {
-        self.epoch += 1;
-        while self.floors.last().is_some_and(|&(_, p)| p >= position) {
-            self.floors.pop();
-        }
-        self.floors.push((self.epoch, position));
-    }
-
-    /// The lowest position any rewind after `epoch` cut the tape to: nodes
-    /// at or above it were recorded after that moment.
-    fn floor_since(&self, epoch: u64) -> u32 {
-        let first_after = self.floors.partition_point(|&(e, _)| e <= epoch);
-        self.floors.get(first_after).map_or(u32::MAX, |&(_, p)| p)
+        self.moment.len == 0
     }
 }
 
@@ -235,35 +219,26 @@ impl Tape {
     /// An empty tape with room for `nodes` nodes of up to two parents each
     /// before it reallocates.
     ///
-    /// A tape dropped on this thread leaves its buffers (up to 64 MiB each)
-    /// for the next one, so making a fresh tape for every step of a loop
-    /// costs no allocation once the loop is warm.
+    /// A tape dropped on this thread leaves its buffers (up to 64 MiB) for
+    /// the next one, so making a fresh tape for every step of a loop costs
+    /// no allocation once the loop is warm.
     #[must_use]
     pub fn with_capacity(nodes: usize) -> Self {
-        let spare = SPARE
-            .try_with(Cell::take)
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        let mut tape = Nodes {
-            nodes: spare.nodes,
-            edges: spare.edges,
-            segments: spare.segments,
-            segment_starts: spare.segment_starts,
-            open: None,
-            names: spare.names,
-            sum_scratch: spare.sum_scratch,
-            stale: None,
-            rewinds: RewindLog::default(),
-            computed_end: 0,
-            detect: false,
-            locations: Vec::new(),
-        };
-        tape.nodes.reserve(nodes);
-        tape.edges.reserve(2 * nodes);
+        let pool::Buffers {
+            mut arena,
+            history,
+            scratch,
+        } = pool::take();
+        arena.reserve(nodes);
         Tape {
             id: NEXT_TAPE_ID.fetch_add(1, Ordering::Relaxed),
-            nodes: RefCell::new(tape),
+            state: RefCell::new(State {
+                arena,
+                history,
+                detect: false,
+                changes: 0,
+            }),
+            scratch: RefCell::new(scratch),
         }
     }
 
@@ -282,17 +257,30 @@ impl Tape {
         self.leaf(Code::Var, value)
     }
 
-    /// [`Tape::var`] with a name that traces and pictures show.
+    /// [`Tape::var`] with a name that traces and pictures show; see
+    /// [`Name`] for what a name can be made from.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let tape = autograd::Tape::new();
+    /// let layer = 2;
+    /// let w = tape.var_named(format!("w{layer}"), 0.5); // a String
+    /// let b = tape.var_named("b", 0.1); // a &'static str
+    /// assert_eq!(w.name().as_deref(), Some("w2"));
+    /// assert_eq!(b.name().as_deref(), Some("b"));
+    /// ```
     #[track_caller]
     pub fn var_named(&self, name: impl Into<Name>, value: f64) -> Var<'_> {
+        let name = name.into();
         self.var(value).named(name)
     }
 
     /// A leaf that receives no gradient: a fixed input or a target.
     ///
     /// Nodes computed only from constants need no gradient either, and the
-    /// reverse sweep skips them. [`Gradients::wrt`](crate::Gradients::wrt)
-    /// reports 0 for them and [`Gradients::get`](crate::Gradients::get) `None`.
+    /// reverse sweep skips them. [`Gradients::wrt`] reports 0 for them and
+    /// [`Gradients::get`] `None`.
     ///
     /// # Examples
     ///
@@ -312,17 +300,21 @@ impl Tape {
     /// [`Tape::constant`] with a name that traces and pictures show.
     #[track_caller]
     pub fn constant_named(&self, name: impl Into<Name>, value: f64) -> Var<'_> {
+        let name = name.into();
         self.constant(value).named(name)
     }
 
     /// The sum of any number of terms, recorded as ONE n-ary [`Op::Sum`](crate::Op::Sum) node
     /// (a constant 0 with no parents when there are no terms).
     ///
-    /// Unlike `Iterator::sum`, this works on an empty iterator.
+    /// Unlike `Iterator::sum`, this works on an empty iterator. The terms
+    /// may be recorded while the iterator runs; they are checked once all
+    /// are in, so the sum never reads a term a rewind dropped meanwhile.
     ///
     /// # Panics
     ///
-    /// If a term comes from another tape or was dropped by a rewind.
+    /// If a term comes from another tape or was dropped by a rewind (also
+    /// one made while the iterator ran).
     ///
     /// # Examples
     ///
@@ -339,39 +331,27 @@ impl Tape {
     /// ```
     #[track_caller]
     pub fn sum<'t>(&'t self, terms: impl IntoIterator<Item = Var<'t>>) -> Var<'t> {
-        // Terms may record nodes (and nested sums) while the iterator runs, so
-        // the tape is borrowed once per term, and nested sums stack their
-        // parents above ours in the scratch buffer.
-        let start = self.nodes.borrow().sum_scratch.len();
+        // The iterator may record nodes and nested sums, which stack their
+        // terms above ours, so the terms are not borrowed while it runs.
+        let guard = self.collect_terms();
         for term in terms {
             self.check_same_tape(term, "Tape::sum was given");
-            let mut nodes = self.nodes.borrow_mut();
-            let position = nodes.operand(term);
-            nodes.sum_scratch.push(position);
+            self.scratch_mut().terms.push((term.segment, term.index));
         }
-        self.record_nary(Code::Sum, start)
-    }
-
-    /// Records an n-ary node whose parents sit in the scratch buffer from
-    /// `start` on.
-    #[track_caller]
-    fn record_nary(&self, code: Code, start: usize) -> Var<'_> {
-        let mut nodes = self.nodes.borrow_mut();
-        let Nodes {
-            nodes: records,
-            edges,
-            sum_scratch,
-            ..
-        } = &mut *nodes;
-        let parents = &sum_scratch[start..];
-        let value = rules::eval(code, 0.0, parents.len(), |k| {
-            records[parents[k] as usize].value
-        });
-        let grad = parents.iter().any(|&p| records[p as usize].needs_grad);
-        let first_edge = edges.len();
-        edges.extend_from_slice(parents);
-        sum_scratch.truncate(start);
-        nodes.push(code, 0.0, value, first_edge, grad, self, Location::caller())
+        let scratch = self.scratch_mut();
+        let terms = &scratch.terms[guard.start..];
+        let push = |history: &History, edges: &mut Vec<u32>| {
+            for (k, &(segment, index)) in terms.iter().enumerate() {
+                if !history.is_live(segment, index) {
+                    return Err(Refused::Dropped(k));
+                }
+                edges.push(index);
+            }
+            Ok(())
+        };
+        let site = Location::caller();
+        self.write()
+            .record_nary(self, Code::Sum, terms.len(), "Tape::sum", push, site)
     }
 
     /// The dot product `Σ aₖ·bₖ` of two equally long slices, recorded as
@@ -410,33 +390,38 @@ impl Tape {
             a.len(),
             b.len()
         );
-        let mut nodes = self.nodes.borrow_mut();
-        let first_edge = nodes.edges.len();
-        for (&x, &y) in a.iter().zip(b) {
-            self.check_same_tape(x, "Tape::dot was given");
-            self.check_same_tape(y, "Tape::dot was given");
-            let (px, py) = (nodes.operand(x), nodes.operand(y));
-            nodes.edges.extend_from_slice(&[px, py]);
-        }
-        let Nodes {
-            nodes: records,
-            edges,
-            ..
-        } = &mut *nodes;
-        let parents = &edges[first_edge..];
-        let value = rules::eval(Code::Dot, 0.0, parents.len(), |k| {
-            records[parents[k] as usize].value
-        });
-        let grad = parents.iter().any(|&p| records[p as usize].needs_grad);
-        nodes.push(
-            Code::Dot,
-            0.0,
-            value,
-            first_edge,
-            grad,
-            self,
-            Location::caller(),
-        )
+        let push = |history: &History, edges: &mut Vec<u32>| {
+            let edge_start = edges.len();
+            edges.reserve(2 * a.len());
+            let usable = |var: Var<'_>| {
+                std::ptr::eq(self, var.tape) && history.is_live(var.segment, var.index)
+            };
+            for (&x, &y) in a.iter().zip(b) {
+                if !(usable(x) && usable(y)) {
+                    break;
+                }
+                edges.push(x.index);
+                edges.push(y.index);
+            }
+            let k = (edges.len() - edge_start) / 2;
+            if k == a.len() {
+                return Ok(());
+            }
+            // Name the operand refused: one of pair k.
+            let (term, var) = if usable(a[k]) {
+                (2 * k + 1, b[k])
+            } else {
+                (2 * k, a[k])
+            };
+            Err(if std::ptr::eq(self, var.tape) {
+                Refused::Dropped(term)
+            } else {
+                Refused::Foreign
+            })
+        };
+        let site = Location::caller();
+        self.write()
+            .record_nary(self, Code::Dot, 2 * a.len(), "Tape::dot", push, site)
     }
 
     /// The node at `index` in the recording order, or `None` past the end:
@@ -456,17 +441,17 @@ impl Tape {
     /// ```
     #[must_use]
     pub fn node(&self, index: usize) -> Option<Var<'_>> {
-        let nodes = self.nodes.borrow();
+        let state = self.read();
         let position = u32::try_from(index)
             .ok()
-            .filter(|&p| (p as usize) < nodes.len())?;
-        Some(nodes.var(self, position))
+            .filter(|&p| (p as usize) < state.arena.len())?;
+        Some(state.var(self, position))
     }
 
     /// How many nodes the tape holds.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.nodes.borrow().len()
+        self.read().arena.len()
     }
 
     /// Whether the tape holds no nodes.
@@ -480,7 +465,7 @@ impl Tape {
     pub fn mark(&self) -> Mark {
         Mark {
             tape_id: self.id,
-            len: self.nodes.borrow().len() as u32,
+            moment: self.read().moment(),
         }
     }
 
@@ -488,13 +473,13 @@ impl Tape {
     ///
     /// This is how a training loop keeps the tape from growing: take a mark
     /// after creating the parameters, and rewind to it after each step. A
-    /// [`Var`] of a dropped node panics when used; [`Gradients`](crate::Gradients)
-    /// computed before the rewind still answer for the nodes that remain.
+    /// [`Var`] of a dropped node panics when used; [`Gradients`] computed
+    /// before the rewind still answer for the nodes that remain.
     ///
     /// # Panics
     ///
-    /// If `mark` was taken on another tape, or lies beyond the end of this one
-    /// (an earlier rewind already dropped nodes below it).
+    /// If `mark` was taken on another tape, or an earlier rewind dropped
+    /// nodes the mark kept (the mark then no longer describes this tape).
     pub fn rewind(&self, mark: Mark) {
         assert!(
             mark.tape_id == self.id,
@@ -503,58 +488,83 @@ impl Tape {
             mark.tape_id,
             self.id
         );
-        let mut nodes = self.nodes.borrow_mut();
-        let len = nodes.len();
-        let keep = mark.len as usize;
+        let mut state = self.write();
+        let len = state.arena.len();
+        let keep = mark.len();
         assert!(
-            keep <= len,
-            "Tape::rewind: the mark is at position {keep} but the tape holds only {len} nodes; \
-             an earlier rewind already dropped the nodes it marked, so take a new mark"
+            state.history.intact_since(mark.moment, len),
+            "Tape::rewind: an earlier rewind already dropped nodes that this mark (at position \
+             {keep}) kept, so it no longer describes this tape (which holds {len} nodes); \
+             take a new mark"
         );
-        if keep == len {
-            return;
+        if keep < len {
+            state.arena.truncate(keep);
+            state.history.cut(keep as u32);
         }
-        nodes.truncate(keep);
     }
 
     /// Gives a leaf a new value, as an optimiser does to a parameter between
     /// steps.
     ///
-    /// Nodes already computed from the leaf keep their old values; using one
-    /// of them afterwards (as an operand or as the output of a backward)
-    /// panics. So rewind the step's nodes before updating, or record again.
+    /// A leaf can change only while no live node has been computed from it
+    /// (see the state model in the [`Tape`] docs): a node's value is fixed
+    /// when it is recorded, so it would silently go out of date. Rewind
+    /// below such nodes first. Leaves nothing depends on, and leaves whose
+    /// dependents were all rewound, change freely.
     ///
     /// # Panics
     ///
-    /// If `leaf` was not made by [`Tape::var`] or [`Tape::constant`], comes
-    /// from another tape, or was dropped by a rewind.
+    /// If a live node was computed from `leaf` (the message names the first
+    /// one), if `leaf` was not made by [`Tape::var`] or [`Tape::constant`],
+    /// comes from another tape, or was dropped by a rewind.
     ///
     /// # Examples
     ///
     /// ```
     /// let tape = autograd::Tape::new();
     /// let w = tape.var(1.0);
+    /// let mark = tape.mark();
+    /// let y = w * 3.0;
+    /// assert_eq!(y.value(), 3.0);
+    /// tape.rewind(mark); // y is dropped: nothing depends on w any more
     /// tape.set_value(w, 4.0);
     /// assert_eq!(w.value(), 4.0);
-    /// assert_eq!(w.sqrt().value(), 2.0);
+    /// assert_eq!((w * 3.0).value(), 12.0);
     /// ```
-    #[inline]
+    ///
+    /// Changing a leaf that a live node was computed from is refused:
+    ///
+    /// ```should_panic
+    /// let tape = autograd::Tape::new();
+    /// let w = tape.var_named("w", 1.0);
+    /// let y = (w * 3.0).named("y");
+    /// // panics: "Tape::set_value: leaf #0 `w` cannot change while node #1 `y` = mul(w, 3),
+    /// // computed from it, is live: its value would go out of date; rewind below it first ..."
+    /// tape.set_value(w, 2.0);
+    /// ```
+    #[track_caller]
     pub fn set_value(&self, leaf: Var<'_>, value: f64) {
         self.check_same_tape(leaf, "Tape::set_value was given");
-        let mut nodes = self.nodes.borrow_mut();
-        let position = nodes.position(leaf);
-        nodes.set_leaf(position, value);
+        let mut state = self.write();
+        let position = state.position(leaf);
+        state.settable(position, "Tape::set_value");
+        state.change(position, value);
     }
 
     /// Gives each leaf the value `step(value, gradient)`, its gradient read
-    /// from `grads`: an optimiser's update in one pass over the tape.
+    /// from `grads`: an optimiser's update in one call.
     ///
     /// Equivalent to calling [`Tape::set_value`] with `grads.wrt(leaf)` for
-    /// each leaf, and faster for many leaves.
+    /// each leaf in turn, and faster. `step` runs while the tape is being
+    /// changed, so it must not use the tape: read any value it needs
+    /// beforehand (if it does use the tape, the panic says so). A leaf that
+    /// is refused (see the panics) stops the update there, after the
+    /// leaves before it took their new values.
     ///
     /// # Panics
     ///
-    /// As [`Tape::set_value`] and [`Gradients::wrt`](crate::Gradients::wrt).
+    /// As [`Tape::set_value`] and [`Gradients::wrt`], and if `step` uses
+    /// the tape.
     ///
     /// # Examples
     ///
@@ -567,34 +577,39 @@ impl Tape {
     /// tape.update([a, b], &grads, |value, gradient| value - 0.5 * gradient);
     /// assert_eq!((a.value(), b.value()), (0.0, 1.5));
     /// ```
+    #[track_caller]
     pub fn update<'t>(
         &'t self,
         leaves: impl IntoIterator<Item = Var<'t>>,
-        grads: &crate::Gradients,
+        grads: &Gradients,
         mut step: impl FnMut(f64, f64) -> f64,
     ) {
-        let mut nodes = self.nodes.borrow_mut();
-        let gradients = grads.reader(self.id, &nodes);
+        let mut state = self.write();
+        grads.check_tape(self.id);
         for leaf in leaves {
             self.check_same_tape(leaf, "Tape::update was given");
-            let position = nodes.position(leaf);
-            let gradient = gradients.at(&nodes, position as usize).unwrap_or(0.0);
-            let value = step(nodes.nodes[position as usize].value, gradient);
-            nodes.set_leaf(position, value);
+            // Reading the gradient checks that the leaf is live.
+            let gradient = match grads.read_on_its_tape(&state, leaf) {
+                Reading::Gradient(&g) => g,
+                Reading::NoGradient => 0.0,
+                Reading::RecordedAfter => Gradients::refuse_newer(leaf.index),
+            };
+            let value = state.settable(leaf.index, "Tape::update");
+            state.change(leaf.index, step(value, gradient));
         }
     }
 
     /// Turns anomaly detection on or off (off by default), as
     /// `torch.autograd.detect_anomaly` does.
     ///
-    /// While it is on, recording a node whose value is NaN or infinite
-    /// although its parents' values are finite panics at that operation,
-    /// and [`Var::backward`] panics at the first node that passes a NaN or
-    /// infinite gradient to a parent while its own gradient is finite. The
-    /// message names the node (id, name, op), its parents' values and the
-    /// line of the program that recorded it. Off, it costs nothing
-    /// measurable; [`Var::try_backward`] finds the same anomalies without
-    /// panicking, whether detection is on or off.
+    /// While it is on, an operation whose value would be NaN or infinite
+    /// although its operands are finite panics instead of recording its
+    /// node, and [`Var::backward`] panics at the first node that passes a
+    /// NaN or infinite gradient to a parent that needs a gradient while its
+    /// own gradient is finite. The message names the node (id, name, op),
+    /// its parents' values and the line of the program that recorded it.
+    /// Off, it costs nothing measurable; [`Var::try_backward`] finds the
+    /// same anomalies without panicking, whether detection is on or off.
     ///
     /// # Examples
     ///
@@ -605,13 +620,13 @@ impl Tape {
     /// let _ = x.ln(); // panics: "anomaly in the forward pass: node #1 (ln) is NaN; its parents: #0 `x` = -1; recorded at ..."
     /// ```
     pub fn set_detect_anomaly(&self, on: bool) {
-        self.nodes.borrow_mut().detect = on;
+        self.write().detect = on;
     }
 
     /// Whether anomaly detection is on; see [`Tape::set_detect_anomaly`].
     #[must_use]
     pub fn detect_anomaly(&self) -> bool {
-        self.nodes.borrow().detect
+        self.read().detect
     }
 
     /// The whole tape as a numbered trace, one node a line; see [`Trace`].
@@ -635,20 +650,75 @@ impl Tape {
         self.id
     }
 
+    /// The tape's state, to read.
+    ///
+    /// # Panics
+    ///
+    /// If the tape is being changed by the code that called this; see
+    /// [`busy`].
+    #[inline]
+    #[track_caller]
+    pub(crate) fn read(&self) -> Ref<'_, State> {
+        match self.state.try_borrow() {
+            Ok(state) => state,
+            Err(_) => busy(),
+        }
+    }
+
+    /// The tape's state, unless it is being changed right now.
+    pub(crate) fn try_read(&self) -> Option<Ref<'_, State>> {
+        self.state.try_borrow().ok()
+    }
+
+    /// The tape's state, to change.
+    ///
+    /// # Panics
+    ///
+    /// If the tape is in use by the code that called this; see [`busy`].
+    #[inline]
+    #[track_caller]
+    pub(crate) fn write(&self) -> RefMut<'_, State> {
+        match self.state.try_borrow_mut() {
+            Ok(state) => state,
+            Err(_) => busy(),
+        }
+    }
+
+    #[track_caller]
+    fn scratch_mut(&self) -> RefMut<'_, Scratch> {
+        match self.scratch.try_borrow_mut() {
+            Ok(scratch) => scratch,
+            Err(_) => busy(),
+        }
+    }
+
+    /// Starts collecting the terms of a sum; the guard drops them.
+    #[track_caller]
+    fn collect_terms(&self) -> TermsGuard<'_> {
+        TermsGuard {
+            scratch: &self.scratch,
+            start: self.scratch_mut().terms.len(),
+        }
+    }
+
     /// Records a node with one parent. Inlined into each operator, where
     /// the code is a constant, so the forward rule's match folds away.
     #[inline(always)]
     #[track_caller]
     pub(crate) fn unary<'t>(&'t self, code: Code, scalar: f64, x: Var<'t>) -> Var<'t> {
         self.check_same_tape(x, "an operation was given");
-        let mut nodes = self.nodes.borrow_mut();
-        let px = nodes.operand(x);
-        let parent = nodes.nodes[px as usize];
+        let mut state = self.write();
+        let px = state.position(x);
+        let parent = state.arena.nodes[px as usize];
         let value = rules::eval(code, scalar, 1, |_| parent.value);
-        let start = nodes.edges.len();
-        nodes.edges.push(px);
-        let grad = parent.needs_grad;
-        nodes.push(code, scalar, value, start, grad, self, Location::caller())
+        let node = Pending {
+            code,
+            scalar,
+            value,
+            needs_grad: parent.needs_grad,
+            grad_parents: GradParents::unary(parent.needs_grad),
+        };
+        state.record(self, node, [px], Location::caller())
     }
 
     /// Records a node with two parents; inlined as [`Tape::unary`] is.
@@ -657,130 +727,159 @@ impl Tape {
     pub(crate) fn binary<'t>(&'t self, code: Code, a: Var<'t>, b: Var<'t>) -> Var<'t> {
         self.check_same_tape(a, "an operation was given");
         self.check_same_tape(b, "an operation was given");
-        let mut nodes = self.nodes.borrow_mut();
-        let (pa, pb) = (nodes.operand(a), nodes.operand(b));
-        let (na, nb) = (nodes.nodes[pa as usize], nodes.nodes[pb as usize]);
+        let mut state = self.write();
+        let (pa, pb) = (state.position(a), state.position(b));
+        let (na, nb) = (
+            state.arena.nodes[pa as usize],
+            state.arena.nodes[pb as usize],
+        );
         let value = rules::eval(code, 0.0, 2, |k| if k == 0 { na.value } else { nb.value });
-        let start = nodes.edges.len();
-        nodes.edges.extend_from_slice(&[pa, pb]);
-        let grad = na.needs_grad || nb.needs_grad;
-        nodes.push(code, 0.0, value, start, grad, self, Location::caller())
+        let node = Pending {
+            code,
+            scalar: 0.0,
+            value,
+            needs_grad: na.needs_grad || nb.needs_grad,
+            grad_parents: GradParents::binary(na.needs_grad, nb.needs_grad),
+        };
+        state.record(self, node, [pa, pb], Location::caller())
     }
 
     #[inline]
     #[track_caller]
     fn leaf(&self, code: Code, value: f64) -> Var<'_> {
-        let mut nodes = self.nodes.borrow_mut();
-        let start = nodes.edges.len();
-        let grad = code == Code::Var;
-        nodes.push(code, 0.0, value, start, grad, self, Location::caller())
+        let node = Pending {
+            code,
+            scalar: 0.0,
+            value,
+            needs_grad: code == Code::Var,
+            grad_parents: GradParents::LEAF,
+        };
+        self.write().record(self, node, [], Location::caller())
     }
 
     /// Panics unless `var` was recorded on this tape.
     #[inline]
-    pub(crate) fn check_same_tape(&self, var: Var<'_>, context: &str) {
-        assert!(
-            std::ptr::eq(self, var.tape),
-            "{context} a Var from another Tape; every Var in an expression must come \
-             from the same Tape, the one that recorded it"
-        );
+    #[track_caller]
+    pub(crate) fn check_same_tape(&self, var: Var<'_>, context: &'static str) {
+        if !std::ptr::eq(self, var.tape) {
+            foreign(context);
+        }
     }
 }
 
-impl Nodes {
-    pub(crate) fn len(&self) -> usize {
-        self.nodes.len()
-    }
+/// The panic for a `Var` from another tape.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn foreign(context: &str) -> ! {
+    panic!(
+        "{context} a Var from another Tape; every Var in an expression must come \
+         from the same Tape, the one that recorded it"
+    )
+}
 
+impl State {
     /// The position of a live node.
     ///
     /// # Panics
     ///
     /// If the node was dropped by a rewind.
     #[inline]
+    #[track_caller]
     pub(crate) fn position(&self, var: Var<'_>) -> u32 {
-        match self.segments.get(var.segment) {
-            Some(segment) if var.index < segment.end => var.index,
-            _ => panic!(
-                "this Var's node was dropped by Tape::rewind; a Var is only valid until the \
-                 tape is rewound below it, so keep values you reuse across steps (parameters) \
-                 below the mark"
-            ),
+        if self.history.is_live(var.segment, var.index) {
+            var.index
+        } else {
+            dropped()
         }
-    }
-
-    /// Sets the leaf at `position`, noting that nodes recorded after it may
-    /// now be out of date.
-    #[inline]
-    fn set_leaf(&mut self, position: u32, value: f64) {
-        let node = &mut self.nodes[position as usize];
-        assert!(
-            node.code.is_leaf(),
-            "Tape::set_value: node #{position} is a `{}` node computed from other nodes; \
-             only leaves made by Tape::var or Tape::constant can be given a new value",
-            node.op()
-        );
-        node.value = value;
-        let end = self.nodes.len() as u32;
-        // Only computed nodes above the leaf can hold an outdated value.
-        if position + 1 < self.computed_end {
-            self.stale = Some(match self.stale {
-                None => StaleRange {
-                    leaf: position,
-                    end,
-                },
-                Some(s) => StaleRange {
-                    leaf: s.leaf.min(position),
-                    end: s.end.max(end),
-                },
-            });
-        }
-    }
-
-    pub(crate) fn is_live(&self, var: Var<'_>) -> bool {
-        self.segments
-            .get(var.segment)
-            .is_some_and(|segment| var.index < segment.end)
-    }
-
-    /// The position of a node about to be used as an operand or an output:
-    /// like [`Nodes::position`], and also refuses a computed node whose value
-    /// predates a [`Tape::set_value`].
-    #[inline]
-    pub(crate) fn operand(&self, var: Var<'_>) -> u32 {
-        let position = self.position(var);
-        if let Some(stale) = self.stale
-            && position > stale.leaf
-            && position < stale.end
-            && !self.nodes[position as usize].code.is_leaf()
-        {
-            panic!(
-                "node #{position} was computed before Tape::set_value changed leaf #{leaf}, \
-                 so its value may be out of date; rewind to a mark taken before recording \
-                 it and record it again",
-                leaf = stale.leaf
-            );
-        }
-        position
-    }
-
-    /// The positions of node `position`'s parents.
-    #[inline]
-    pub(crate) fn parents(&self, position: usize) -> &[u32] {
-        let start = self.nodes[position].edge_start as usize;
-        let end = self
-            .nodes
-            .get(position + 1)
-            .map_or(self.edges.len(), |next| next.edge_start as usize);
-        &self.edges[start..end]
     }
 
     /// A handle to the live node at `position`.
     pub(crate) fn var<'t>(&self, tape: &'t Tape, position: u32) -> Var<'t> {
-        let at = self
-            .segment_starts
-            .partition_point(|&(start, _)| start <= position);
-        let (_, segment) = self.segment_starts[at - 1];
+        Var {
+            tape,
+            segment: self.history.segment_at(position),
+            index: position,
+        }
+    }
+
+    /// This moment in the tape's history.
+    pub(crate) fn moment(&self) -> Moment {
+        self.history.now(self.arena.len())
+    }
+
+    /// Records `node` with the given parents, all or nothing: every check
+    /// that can panic runs before anything is written.
+    #[inline(always)]
+    #[track_caller]
+    fn record<'t, const N: usize>(
+        &mut self,
+        tape: &'t Tape,
+        node: Pending,
+        parents: [u32; N],
+        site: &'static Location<'static>,
+    ) -> Var<'t> {
+        let position = self.arena.next_position(N);
+        let edge_start = self.arena.edges.len();
+        // One push per parent: cheaper than a slice copy for so few.
+        for parent in parents {
+            self.arena.edges.push(parent);
+        }
+        if self.detect {
+            self.check_forward(position, node, edge_start, site);
+        }
+        self.finish(tape, position, node, edge_start)
+    }
+
+    /// Records an n-ary node over the `count` parents that `push` checks
+    /// and appends to the edge list, all or nothing: if `push` refuses an
+    /// operand, the parents it pushed are taken back before the panic. The
+    /// value is computed from the parents on the edge list.
+    #[track_caller]
+    fn record_nary<'t>(
+        &mut self,
+        tape: &'t Tape,
+        code: Code,
+        count: usize,
+        context: &str,
+        push: impl FnOnce(&History, &mut Vec<u32>) -> Result<(), Refused>,
+        site: &'static Location<'static>,
+    ) -> Var<'t> {
+        let position = self.arena.next_position(count);
+        let edge_start = self.arena.edges.len();
+        if let Err(refused) = push(&self.history, &mut self.arena.edges) {
+            self.arena.edges.truncate(edge_start);
+            refused.panic(context);
+        }
+        let (nodes, parents) = (&self.arena.nodes, &self.arena.edges[edge_start..]);
+        let value = rules::eval(code, 0.0, parents.len(), |k| {
+            nodes[parents[k] as usize].value
+        });
+        let (grad_parents, needs_grad) = GradParents::of(nodes, parents);
+        let node = Pending {
+            code,
+            scalar: 0.0,
+            value,
+            needs_grad,
+            grad_parents,
+        };
+        if self.detect {
+            self.check_forward(position, node, edge_start, site);
+        }
+        self.finish(tape, position, node, edge_start)
+    }
+
+    /// Appends a node whose parents are on the edge list from `edge_start`.
+    #[inline(always)]
+    fn finish<'t>(
+        &mut self,
+        tape: &'t Tape,
+        position: u32,
+        node: Pending,
+        edge_start: usize,
+    ) -> Var<'t> {
+        self.arena.push_node(node, edge_start);
+        let segment = self.history.append(position, !node.code.is_leaf());
         Var {
             tape,
             segment,
@@ -788,234 +887,148 @@ impl Nodes {
         }
     }
 
-    pub(crate) fn name(&self, position: usize) -> Option<&str> {
-        let p = position as u32;
-        self.names
-            .binary_search_by_key(&p, |(q, _)| *q)
-            .ok()
-            .map(|i| &*self.names[i].1)
-    }
-
-    pub(crate) fn set_name(&mut self, position: u32, name: Name) {
-        // Names are almost always given to the newest node, which appends.
-        match self.names.binary_search_by_key(&position, |(q, _)| *q) {
-            Ok(i) => self.names[i].1 = name,
-            Err(i) => self.names.insert(i, (position, name)),
-        }
-    }
-
-    /// Appends a node whose parents were just pushed onto `edges`, from
-    /// `edge_start` on.
-    #[inline(always)]
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "inlined into each recording path"
-    )]
-    fn push<'t>(
-        &mut self,
-        code: Code,
-        scalar: f64,
-        value: f64,
-        edge_start: usize,
-        needs_grad: bool,
-        tape: &'t Tape,
-        location: &'static Location<'static>,
-    ) -> Var<'t> {
-        let index = u32::try_from(self.nodes.len())
-            .ok()
-            .filter(|&p| p < u32::MAX)
-            .expect("a Tape holds at most 4,294,967,294 nodes; rewind it between steps");
-        assert!(
-            u32::try_from(self.edges.len()).is_ok(),
-            "a Tape holds at most 4,294,967,295 parent links; rewind it between steps"
-        );
-        self.nodes.push(Node {
-            value,
-            scalar,
-            edge_start: edge_start as u32,
-            code,
-            needs_grad,
-        });
-        if !code.is_leaf() {
-            self.computed_end = index + 1;
-        }
-        let segment = match self.open {
-            Some(segment) => segment,
-            None => self.open_segment(index),
-        };
-        if self.detect {
-            self.locations.push((index, location));
-            if !value.is_finite() {
-                self.raise_forward_anomaly(index as usize, location);
-            }
-        }
-        Var {
-            tape,
-            segment,
-            index,
-        }
-    }
-
-    /// Panics with the anomaly if the node at `position` turned finite
-    /// parents into a non-finite value.
+    /// With anomaly detection on: panics if the node, whose parents were
+    /// just pushed from `edge_start` on, would turn finite parents into a
+    /// non-finite value, taking the parents back first so that nothing is
+    /// recorded; else notes where it was recorded.
     #[cold]
     #[track_caller]
-    fn raise_forward_anomaly(&self, position: usize, location: &'static Location<'static>) {
-        if let Some(mut anomaly) = self.forward_anomaly(position) {
-            anomaly.location = Some(location);
+    fn check_forward(
+        &mut self,
+        position: u32,
+        node: Pending,
+        edge_start: usize,
+        site: &'static Location<'static>,
+    ) {
+        let parents = &self.arena.edges[edge_start..];
+        if let Some(anomaly) =
+            anomaly::forward(&self.arena, position as usize, node, parents, Some(site))
+        {
+            self.arena.edges.truncate(edge_start);
             panic!("{anomaly}");
         }
+        self.arena.set_site(position, site);
     }
 
-    /// The anomaly at `position` if its value is not finite while its
-    /// parents' values are.
-    pub(crate) fn forward_anomaly(&self, position: usize) -> Option<Anomaly> {
-        let value = self.nodes[position].value;
-        let parents_finite = self
-            .parents(position)
-            .iter()
-            .all(|&p| self.nodes[p as usize].value.is_finite());
-        (!value.is_finite() && parents_finite).then(|| self.anomaly(Pass::Forward, position, None))
-    }
-
-    /// Describes the node at `position` as an anomaly.
-    pub(crate) fn anomaly(&self, pass: Pass, position: usize, flow: Option<Flow>) -> Anomaly {
-        let p = position as u32;
-        Anomaly {
-            pass,
-            node: position,
-            name: self.name(position).map(str::to_owned),
-            op: self.nodes[position].op(),
-            value: self.nodes[position].value,
-            parents: self
-                .parents(position)
-                .iter()
-                .map(|&q| Parent {
-                    index: q as usize,
-                    name: self.name(q as usize).map(str::to_owned),
-                    value: self.nodes[q as usize].value,
-                })
-                .collect(),
-            flow,
-            location: self
-                .locations
-                .binary_search_by_key(&p, |(q, _)| *q)
-                .ok()
-                .map(|i| self.locations[i].1),
-        }
-    }
-
-    #[cold]
-    fn open_segment(&mut self, start: u32) -> SegmentKey {
-        let segment = self.segments.insert(Segment { end: u32::MAX });
-        self.segment_starts.push((start, segment));
-        self.open = Some(segment);
-        segment
-    }
-
-    /// Keeps the first `keep` nodes.
-    fn truncate(&mut self, keep: usize) {
-        let cut = keep as u32;
-        // Segments wholly above the cut go (their keys turn stale); the one
-        // the cut runs through ends there. New nodes open a new segment.
-        while let Some(&(start, segment)) = self.segment_starts.last() {
-            if start < cut {
-                self.segments[segment].end = self.segments[segment].end.min(cut);
-                break;
-            }
-            self.segments.remove(segment);
-            self.segment_starts.pop();
-        }
-        self.open = None;
-        let edges = self
-            .nodes
-            .get(keep)
-            .map_or(self.edges.len(), |first_dropped| {
-                first_dropped.edge_start as usize
-            });
-        self.edges.truncate(edges);
-        self.nodes.truncate(keep);
-        if self.computed_end > cut {
-            // Find the last computed node left, looking back a little: in a
-            // training loop the parameters below the mark are leaves, and
-            // then setting them cannot leave anything out of date.
-            let floor = keep.saturating_sub(64);
-            self.computed_end = (floor..keep)
-                .rev()
-                .find(|&i| !self.nodes[i].code.is_leaf())
-                .map_or(floor, |i| i + 1) as u32;
-        }
-        let named = self.names.partition_point(|&(p, _)| p < cut);
-        self.names.truncate(named);
-        let located = self.locations.partition_point(|&(p, _)| p < cut);
-        self.locations.truncate(located);
-        self.stale = self.stale.filter(|s| cut > s.leaf + 1).map(|s| StaleRange {
-            leaf: s.leaf,
-            end: s.end.min(cut),
-        });
-        self.rewinds.record(cut);
-    }
-
-    /// The position of `var`, for reading gradients computed at `epoch`
-    /// when the tape held `recorded` nodes.
+    /// The value of the leaf at `position`, if it may be given a new one
+    /// under the rule of [`Tape::set_value`].
     ///
     /// # Panics
     ///
-    /// If the node was dropped, or recorded after those gradients were computed.
-    pub(crate) fn position_at(&self, var: Var<'_>, epoch: u64, recorded: usize) -> usize {
-        let position = self.position(var) as usize;
-        assert!(
-            self.existed_at(position, epoch, recorded),
-            "node #{position} was recorded after these Gradients were computed, so they know \
-             nothing about it; call backward again on the current output"
-        );
-        position
-    }
-
-    /// Whether the node now at `position` is the one that was there when the
-    /// tape held `recorded` nodes at rewind count `epoch`.
-    pub(crate) fn existed_at(&self, position: usize, epoch: u64, recorded: usize) -> bool {
-        position < self.valid_below(epoch, recorded)
-    }
-
-    /// The positions below which every node is the one that was there when
-    /// the tape held `recorded` nodes at rewind count `epoch`.
+    /// If the node is no leaf, or a live node was computed from it.
     #[inline]
-    pub(crate) fn valid_below(&self, epoch: u64, recorded: usize) -> usize {
-        recorded.min(self.rewinds.floor_since(epoch) as usize)
+    #[track_caller]
+    fn settable(&self, position: u32, context: &str) -> f64 {
+        let node = &self.arena.nodes[position as usize];
+        if !node.code.is_leaf() {
+            self.refuse_computed(position, context);
+        }
+        if let Some(child) = self.history.first_dependent(&self.arena, position) {
+            self.refuse_dependent(position, child, context);
+        }
+        node.value
     }
 
-    pub(crate) fn epoch(&self) -> u64 {
-        self.rewinds.epoch
+    /// Gives the leaf at `position`, which [`State::settable`] approved, a
+    /// new value.
+    #[inline]
+    fn change(&mut self, position: u32, value: f64) {
+        let node = &mut self.arena.nodes[position as usize];
+        if value.to_bits() != node.value.to_bits() {
+            self.changes += 1;
+            node.change(value, self.changes);
+        }
+    }
+
+    #[cold]
+    #[track_caller]
+    fn refuse_computed(&self, position: u32, context: &str) -> ! {
+        panic!(
+            "{context}: node #{position} is a `{}` node computed from other nodes; \
+             only leaves made by Tape::var or Tape::constant can be given a new value",
+            self.arena.nodes[position as usize].op()
+        )
+    }
+
+    #[cold]
+    #[track_caller]
+    fn refuse_dependent(&self, leaf: u32, child: u32, context: &str) -> ! {
+        panic!(
+            "{context}: leaf {} cannot change while node {} = {}, computed from it, is live: \
+             its value would go out of date; rewind below it first (to a mark taken \
+             before node #{child} was recorded), as a training loop rewinds before it \
+             updates, or make the new value a new leaf",
+            self.label(leaf),
+            self.label(child),
+            Expr::new(&self.arena, child as usize),
+        )
+    }
+
+    /// `#5 `net_h1``, or `#5` for an unnamed node.
+    fn label(&self, position: u32) -> String {
+        match self.arena.name(position as usize) {
+            Some(name) => format!("#{position} `{name}`"),
+            None => format!("#{position}"),
+        }
     }
 }
 
-impl Drop for Tape {
-    /// Leaves the buffers for the next tape made on this thread, unless
-    /// they are large.
-    fn drop(&mut self) {
-        let nodes = self.nodes.get_mut();
-        let bytes = nodes.nodes.capacity() * size_of::<Node>() + nodes.edges.capacity() * 4;
-        if bytes > SPARE_LIMIT_BYTES {
-            return;
+/// The panic for a `Var` whose node a rewind dropped.
+#[cold]
+#[track_caller]
+pub(crate) fn dropped() -> ! {
+    panic!(
+        "this Var's node was dropped by Tape::rewind; a Var is only valid until the \
+         tape is rewound below it, so keep values you reuse across steps (parameters) \
+         below the mark"
+    )
+}
+
+/// Why an n-ary node cannot take one of its operands.
+enum Refused {
+    /// The operand comes from another tape.
+    Foreign,
+    /// Operand `k` was dropped by a rewind.
+    Dropped(usize),
+}
+
+impl Refused {
+    #[cold]
+    #[track_caller]
+    fn panic(self, context: &str) -> ! {
+        match self {
+            Refused::Foreign => foreign(&format!("{context} was given")),
+            Refused::Dropped(k) => panic!(
+                "{context}: term {k} was dropped by Tape::rewind (perhaps by the code that \
+                 produced the terms) before the node was recorded; a Var is only valid until \
+                 the tape is rewound below it, so rewind before or after recording the terms, \
+                 not in between"
+            ),
         }
-        let mut spare = Spare {
-            nodes: std::mem::take(&mut nodes.nodes),
-            edges: std::mem::take(&mut nodes.edges),
-            segments: std::mem::take(&mut nodes.segments),
-            segment_starts: std::mem::take(&mut nodes.segment_starts),
-            names: std::mem::take(&mut nodes.names),
-            sum_scratch: std::mem::take(&mut nodes.sum_scratch),
-        };
-        spare.nodes.clear();
-        spare.edges.clear();
-        spare.segments.clear();
-        spare.segment_starts.clear();
-        spare.names.clear();
-        spare.sum_scratch.clear();
-        // During thread teardown the slot may be gone; then the buffers are
-        // simply freed.
-        let _ = SPARE.try_with(|slot| slot.set(Some(spare)));
+    }
+}
+
+/// The panic for a tape used while it is in use: code the tape runs (a
+/// writer a [`Trace`] prints into, say) called back into the same tape.
+#[cold]
+#[track_caller]
+fn busy() -> ! {
+    panic!(
+        "this Tape is in use by the code that called back into it: a Tape::update step, or a \
+         writer a trace or picture of this tape is printed into, may not use the same tape; \
+         read the values you need before calling update, or print into a String first"
+    )
+}
+
+impl Drop for Tape {
+    /// Leaves the buffers for the next tape made on this thread.
+    fn drop(&mut self) {
+        let state = self.state.get_mut();
+        pool::give(pool::Buffers {
+            arena: std::mem::take(&mut state.arena),
+            history: std::mem::take(&mut state.history),
+            scratch: std::mem::take(self.scratch.get_mut()),
+        });
     }
 }
 
@@ -1040,29 +1053,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rewind_log_keeps_suffix_minima() {
-        let mut log = RewindLog::default();
-        log.record(10); // epoch 1
-        log.record(5); // epoch 2
-        log.record(8); // epoch 3
-        assert_eq!(log.floor_since(0), 5);
-        assert_eq!(log.floor_since(1), 5);
-        assert_eq!(log.floor_since(2), 8);
-        assert_eq!(log.floor_since(3), u32::MAX);
-        assert_eq!(log.floors.len(), 2);
-    }
-
-    #[test]
-    fn training_loop_rewinds_keep_the_log_at_one_entry() {
-        let mut log = RewindLog::default();
-        for _ in 0..1000 {
-            log.record(3);
-        }
-        assert_eq!(log.floors.len(), 1);
-        assert_eq!(log.floor_since(999), 3);
-    }
-
-    #[test]
     fn a_training_loop_keeps_two_segments() {
         let tape = Tape::new();
         let w = tape.var(1.0);
@@ -1073,11 +1063,17 @@ mod tests {
             tape.rewind(mark);
         }
         let _ = w * 3.0;
-        let nodes = tape.nodes.borrow();
-        assert_eq!(nodes.segments.len(), 2, "the parameters' and this step's");
-        assert_eq!(nodes.segment_starts.len(), 2);
-        assert!(old.iter().all(|&v| !nodes.is_live(v)));
-        assert!(nodes.is_live(w));
+        let state = tape.read();
+        assert_eq!(
+            state.history.segment_count(),
+            2,
+            "the parameters' and this step's"
+        );
+        assert!(
+            old.iter()
+                .all(|&v| !state.history.is_live(v.segment, v.index))
+        );
+        assert!(state.history.is_live(w.segment, w.index));
     }
 
     #[test]
@@ -1089,14 +1085,15 @@ mod tests {
         let c = b + 1.0;
         tape.rewind(mark);
         let d = b + 5.0; // same position as c, a new segment
-        let nodes = tape.nodes.borrow();
-        assert!(nodes.is_live(a) && nodes.is_live(b) && nodes.is_live(d));
-        assert!(!nodes.is_live(c));
+        let state = tape.read();
+        let live = |v: Var<'_>| state.history.is_live(v.segment, v.index);
+        assert!(live(a) && live(b) && live(d));
+        assert!(!live(c));
         assert_eq!(c.index, d.index);
         assert_ne!(c.segment, d.segment);
         // Handles rebuilt from positions find the right segment.
-        assert_eq!(nodes.var(&tape, 1), b);
-        assert_eq!(nodes.var(&tape, 2), d);
+        assert_eq!(state.var(&tape, 1), b);
+        assert_eq!(state.var(&tape, 2), d);
     }
 
     #[test]
@@ -1105,32 +1102,43 @@ mod tests {
             let tape = Tape::new();
             let x = tape.var(1.0);
             let _ = (0..1000).fold(x, |acc, _| acc + 1.0);
-            tape.nodes.borrow().nodes.capacity()
+            tape.read().arena.nodes.capacity()
         };
         let tape = Tape::new();
-        assert!(tape.nodes.borrow().nodes.capacity() >= capacity);
+        assert!(tape.read().arena.nodes.capacity() >= capacity);
         assert!(tape.is_empty());
     }
 
     #[test]
-    fn updating_parameters_after_a_rewind_leaves_nothing_stale() {
+    fn after_a_rewind_no_computed_node_is_left_to_check() {
         let tape = Tape::new();
         let w = [tape.var(1.0), tape.var(2.0)];
         let mark = tape.mark();
-        let _ = w[0] * w[1];
+        let p = w[0] * w[1];
+        assert_eq!(
+            tape.read().history.first_dependent(&tape.read().arena, 0),
+            Some(p.index)
+        );
         tape.rewind(mark);
-        tape.set_value(w[0], 3.0);
-        tape.set_value(w[1], 4.0);
-        assert!(tape.nodes.borrow().stale.is_none());
-        // Before the rewind, the product would have been out of date.
-        let _ = w[0] * w[1];
-        tape.set_value(w[0], 5.0);
-        let stale = tape.nodes.borrow().stale.expect("the product is stale");
-        assert_eq!((stale.leaf, stale.end), (0, 3));
+        let state = tape.read();
+        assert_eq!(state.history.first_dependent(&state.arena, 0), None);
+        assert_eq!(state.history.first_dependent(&state.arena, 1), None);
     }
 
     #[test]
-    fn a_node_record_is_24_bytes() {
-        assert_eq!(size_of::<Node>(), 24);
+    fn the_first_dependent_is_found_behind_leaves_and_other_nodes() {
+        let tape = Tape::new();
+        let a = tape.var(1.0);
+        let b = tape.var(2.0);
+        let _ab = a * b; // #2
+        let _c = tape.constant(3.0); // #3, a leaf sharing #4's edge start
+        let bb = tape.sum([b, b, b]); // #4
+        let _a2 = a * 2.0; // #5
+        let state = tape.read();
+        assert_eq!(state.history.first_dependent(&state.arena, 0), Some(2));
+        assert_eq!(state.history.first_dependent(&state.arena, 1), Some(2));
+        assert_eq!(state.history.first_dependent(&state.arena, 3), None);
+        assert_eq!(state.history.first_dependent(&state.arena, 2), None);
+        assert_eq!(bb.index, 4);
     }
 }

@@ -3,10 +3,11 @@
 
 use std::fmt::{self, Write as _};
 
+use crate::arena::Arena;
 use crate::gradients::Gradients;
 use crate::number::Shortest;
 use crate::op::ScalarSide;
-use crate::tape::{Nodes, Tape};
+use crate::tape::Tape;
 use crate::var::Var;
 
 /// A printable view of a tape, one node a line in recording order: its id
@@ -54,7 +55,10 @@ impl<'a> Trace<'a> {
     ///
     /// # Panics
     ///
-    /// If the gradients were computed on another tape.
+    /// If the gradients were computed on another tape; when printed, if a
+    /// leaf shown got a new value from [`Tape::set_value`] after the
+    /// gradients were computed (they would belong to another point than the
+    /// values beside them).
     #[must_use]
     pub fn with_gradients(mut self, gradients: &'a Gradients) -> Self {
         assert!(
@@ -68,10 +72,11 @@ impl<'a> Trace<'a> {
 
 impl fmt::Display for Trace<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let nodes = self.tape.nodes.borrow();
+        let state = self.tape.read();
+        let arena = &state.arena;
         let shown = match self.output {
-            Some(output) => upstream(&nodes, nodes.position(output) as usize),
-            None => vec![true; nodes.len()],
+            Some(output) => upstream(arena, state.position(output) as usize),
+            None => vec![true; arena.len()],
         };
         let mut rows = vec![[
             "#".to_owned(),
@@ -88,14 +93,14 @@ impl fmt::Display for Trace<'_> {
         for (position, _) in shown.iter().enumerate().filter(|(_, s)| **s) {
             let grad = self
                 .gradients
-                .and_then(|g| g.at(&nodes, position))
+                .and_then(|g| g.shown(self.tape, &state, position))
                 .map_or_else(String::new, |g| Shortest(g).to_string());
             rows.push([
                 position.to_string(),
-                nodes.name(position).unwrap_or("").to_owned(),
-                nodes.nodes[position].op().name().to_owned(),
-                operands(&nodes, position),
-                Shortest(nodes.nodes[position].value).to_string(),
+                arena.name(position).unwrap_or("").to_owned(),
+                arena.nodes[position].op().name().to_owned(),
+                operands(arena, position),
+                Shortest(arena.nodes[position].value).to_string(),
                 grad,
             ]);
         }
@@ -127,7 +132,7 @@ impl fmt::Debug for Trace<'_> {
 }
 
 /// Which positions up to `output` the output depends on (itself included).
-pub(crate) fn upstream(nodes: &Nodes, output: usize) -> Vec<bool> {
+pub(crate) fn upstream(nodes: &Arena, output: usize) -> Vec<bool> {
     let mut reached = vec![false; output + 1];
     reached[output] = true;
     for position in (0..=output).rev() {
@@ -142,7 +147,7 @@ pub(crate) fn upstream(nodes: &Nodes, output: usize) -> Vec<bool> {
 
 /// A node's operands as written: parents by name (or `#id`), scalar operands
 /// in place, e.g. `1, x` for `1.0 - x`.
-pub(crate) fn operands(nodes: &Nodes, position: usize) -> String {
+pub(crate) fn operands(nodes: &Arena, position: usize) -> String {
     let mut items: Vec<String> = nodes
         .parents(position)
         .iter()
@@ -161,12 +166,12 @@ pub(crate) fn operands(nodes: &Nodes, position: usize) -> String {
 
 /// A node as an expression, `op(operands)`, for one-line displays.
 pub(crate) struct Expr<'n> {
-    nodes: &'n Nodes,
+    nodes: &'n Arena,
     position: usize,
 }
 
 impl<'n> Expr<'n> {
-    pub(crate) fn new(nodes: &'n Nodes, position: usize) -> Self {
+    pub(crate) fn new(nodes: &'n Arena, position: usize) -> Self {
         Expr { nodes, position }
     }
 }

@@ -4,12 +4,13 @@ use std::fmt;
 
 use smallvec::SmallVec;
 
-use crate::anomaly::{Anomaly, Pass};
+use crate::anomaly::{self, Anomaly};
 use crate::gradients::Gradients;
+use crate::history::SegmentKey;
 use crate::name::Name;
 use crate::number::Shortest;
 use crate::op::{Code, Op};
-use crate::tape::{SegmentKey, Tape};
+use crate::tape::Tape;
 use crate::trace::Trace;
 
 /// A handle to one node of a [`Tape`]: a leaf, or the result of an operation.
@@ -58,8 +59,8 @@ impl<'t> Var<'t> {
     #[must_use]
     #[inline]
     pub fn value(&self) -> f64 {
-        let nodes = self.tape.nodes.borrow();
-        nodes.nodes[nodes.position(*self) as usize].value
+        let state = self.tape.read();
+        state.arena.nodes[state.position(*self) as usize].value
     }
 
     /// The gradient of this node with respect to every node of the tape:
@@ -77,8 +78,9 @@ impl<'t> Var<'t> {
     ///
     /// # Panics
     ///
-    /// If the node was dropped by a rewind, or was computed before a
-    /// [`Tape::set_value`] that may have changed it.
+    /// If the node was dropped by a rewind; with anomaly detection on, at
+    /// the first node that passes a non-finite gradient (see
+    /// [`Tape::set_detect_anomaly`]).
     ///
     /// # Examples
     ///
@@ -104,16 +106,17 @@ impl<'t> Var<'t> {
     ///
     /// As [`Var::backward`].
     #[inline]
+    #[track_caller]
     pub fn backward_into(&self, grads: &mut Gradients) {
-        let nodes = self.tape.nodes.borrow();
-        let output = nodes.operand(*self) as usize;
-        if !nodes.detect {
-            grads.sweep::<false>(self.tape.id(), &nodes, output);
+        let state = self.tape.read();
+        let output = state.position(*self) as usize;
+        if !state.detect {
+            grads.sweep::<false>(self.tape.id(), &state, output);
             return;
         }
-        if let Some((node, flow)) = grads.sweep::<true>(self.tape.id(), &nodes, output) {
-            let anomaly = nodes.anomaly(Pass::Backward, node, Some(flow));
-            drop(nodes);
+        if let Some((node, flow)) = grads.sweep::<true>(self.tape.id(), &state, output) {
+            let anomaly = anomaly::backward_at(&state.arena, node, flow);
+            drop(state);
             panic!("{anomaly}");
         }
     }
@@ -131,7 +134,7 @@ impl<'t> Var<'t> {
     ///
     /// # Panics
     ///
-    /// As [`Var::backward`] for a dropped or stale node.
+    /// As [`Var::backward`] for a dropped node.
     ///
     /// # Examples
     ///
@@ -146,19 +149,20 @@ impl<'t> Var<'t> {
     /// assert_eq!(anomaly.node, 1); // the sqrt node
     /// assert!(anomaly.to_string().contains("passes inf to its parent #0"));
     /// ```
+    #[track_caller]
     pub fn try_backward(&self) -> Result<Gradients, Box<Anomaly>> {
-        let nodes = self.tape.nodes.borrow();
-        let output = nodes.operand(*self) as usize;
-        let reached = crate::trace::upstream(&nodes, output);
+        let state = self.tape.read();
+        let output = state.position(*self) as usize;
+        let reached = crate::trace::upstream(&state.arena, output);
         if let Some(anomaly) = (0..=output)
             .filter(|&i| reached[i])
-            .find_map(|i| nodes.forward_anomaly(i))
+            .find_map(|i| anomaly::forward_at(&state.arena, i))
         {
             return Err(Box::new(anomaly));
         }
         let mut grads = Gradients::new();
-        match grads.sweep::<true>(self.tape.id(), &nodes, output) {
-            Some((node, flow)) => Err(Box::new(nodes.anomaly(Pass::Backward, node, Some(flow)))),
+        match grads.sweep::<true>(self.tape.id(), &state, output) {
+            Some((node, flow)) => Err(Box::new(anomaly::backward_at(&state.arena, node, flow))),
             None => Ok(grads),
         }
     }
@@ -174,27 +178,30 @@ impl<'t> Var<'t> {
     /// let y = (x + 1.0).named("y");
     /// assert_eq!(y.name().as_deref(), Some("y"));
     /// ```
+    #[track_caller]
     pub fn named(self, name: impl Into<Name>) -> Self {
-        let mut nodes = self.tape.nodes.borrow_mut();
-        let position = nodes.position(self);
-        nodes.set_name(position, name.into());
+        let name = name.into();
+        let mut state = self.tape.write();
+        let position = state.position(self);
+        state.arena.set_name(position, name);
         self
     }
 
     /// The node's name, if it was given one.
     #[must_use]
     pub fn name(&self) -> Option<String> {
-        let nodes = self.tape.nodes.borrow();
-        nodes
-            .name(nodes.position(*self) as usize)
+        let state = self.tape.read();
+        state
+            .arena
+            .name(state.position(*self) as usize)
             .map(str::to_owned)
     }
 
     /// What the node computes.
     #[must_use]
     pub fn op(&self) -> Op {
-        let nodes = self.tape.nodes.borrow();
-        nodes.nodes[nodes.position(*self) as usize].op()
+        let state = self.tape.read();
+        state.arena.nodes[state.position(*self) as usize].op()
     }
 
     /// The nodes this one was computed from, in operand order (empty for a leaf).
@@ -209,27 +216,28 @@ impl<'t> Var<'t> {
     /// ```
     #[must_use]
     pub fn parents(&self) -> SmallVec<[Var<'t>; 2]> {
-        let nodes = self.tape.nodes.borrow();
-        let position = nodes.position(*self) as usize;
-        nodes
+        let state = self.tape.read();
+        let position = state.position(*self) as usize;
+        state
+            .arena
             .parents(position)
             .iter()
-            .map(|&p| nodes.var(self.tape, p))
+            .map(|&p| state.var(self.tape, p))
             .collect()
     }
 
     /// The node's position in the recording order: the id traces show.
     #[must_use]
     pub fn index(&self) -> usize {
-        self.tape.nodes.borrow().position(*self) as usize
+        self.tape.read().position(*self) as usize
     }
 
     /// Whether a gradient flows to this node: it is a [`Tape::var`] leaf or
     /// depends on one.
     #[must_use]
     pub fn requires_grad(&self) -> bool {
-        let nodes = self.tape.nodes.borrow();
-        nodes.nodes[nodes.position(*self) as usize].needs_grad
+        let state = self.tape.read();
+        state.arena.nodes[state.position(*self) as usize].needs_grad
     }
 
     /// The tape the node lives on.
@@ -369,14 +377,16 @@ impl Eq for Var<'_> {}
 impl fmt::Debug for Var<'_> {
     /// `Var(#5 net_h1 = 0.3775)`, or `Var(dropped)` for a rewound node.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let nodes = self.tape.nodes.borrow();
-        if nodes.is_live(*self) {
+        let Some(state) = self.tape.try_read() else {
+            return write!(f, "Var(#{} on a busy tape)", self.index);
+        };
+        if state.history.is_live(self.segment, self.index) {
             let position = self.index as usize;
             write!(f, "Var(#{position}")?;
-            if let Some(name) = nodes.name(position) {
+            if let Some(name) = state.arena.name(position) {
                 write!(f, " {name}")?;
             }
-            write!(f, " = {})", Shortest(nodes.nodes[position].value))
+            write!(f, " = {})", Shortest(state.arena.nodes[position].value))
         } else {
             f.write_str("Var(dropped)")
         }
@@ -386,17 +396,17 @@ impl fmt::Debug for Var<'_> {
 /// `net_h1 = sum(...) = 0.3775`-style: the node's name (or `#id`), op and value.
 impl fmt::Display for Var<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let nodes = self.tape.nodes.borrow();
-        let position = nodes.position(*self) as usize;
-        match nodes.name(position) {
+        let state = self.tape.read();
+        let position = state.position(*self) as usize;
+        match state.arena.name(position) {
             Some(name) => write!(f, "{name}")?,
             None => write!(f, "#{position}")?,
         }
         write!(
             f,
             " = {} = {}",
-            crate::trace::Expr::new(&nodes, position),
-            Shortest(nodes.nodes[position].value)
+            crate::trace::Expr::new(&state.arena, position),
+            Shortest(state.arena.nodes[position].value)
         )
     }
 }

@@ -17,11 +17,15 @@
 //!
 //! let tape = Tape::new();
 //! let mlp = blog::network(&tape);
+//! let mark = tape.mark();
 //! let pass = blog::forward(&mlp);
 //! let grads = pass.total.backward();
 //! let w5 = mlp.parameters().find(|w| w.name().as_deref() == Some("w5")).unwrap();
 //! assert!((grads.wrt(w5) - 0.082167040564).abs() < 1e-12);
 //!
+//! // The trainer rewinds to where the tape is when it is made, so drop this
+//! // pass first: the weights cannot change while nodes computed from them live.
+//! tape.rewind(mark);
 //! let mut trainer = blog::trainer(&mlp, blog::LEARNING_RATE, UpdateOrder::Simultaneous);
 //! let before = trainer.step(&mlp, &blog::INPUTS, &blog::TARGETS);
 //! assert!((before - 0.298371108760).abs() < 1e-12);

@@ -11,8 +11,10 @@ use autograd::{Gradients, Var};
 ///
 /// let tape = autograd::Tape::new();
 /// let w = tape.var(0.40);
+/// let mark = tape.mark();
 /// let loss = (w * 2.0).powi(2); // ∂/∂w = 8w = 3.2
 /// let grads = loss.backward();
+/// tape.rewind(mark); // w cannot change while the loss computed from it lives
 /// Sgd::new(0.5).step([w], &grads);
 /// assert!((w.value() - (0.40 - 0.5 * 3.2)).abs() < 1e-15);
 /// ```
@@ -49,7 +51,9 @@ impl Sgd {
     ///
     /// # Panics
     ///
-    /// As [`autograd::Tape::set_value`]: each parameter must be a leaf.
+    /// As [`autograd::Tape::set_value`]: each parameter must be a leaf, and
+    /// no live node may have been computed from it (rewind first).
+    #[track_caller]
     pub fn step<'t>(&self, parameters: impl IntoIterator<Item = Var<'t>>, grads: &Gradients) {
         let mut parameters = parameters.into_iter().peekable();
         if let Some(first) = parameters.peek() {
