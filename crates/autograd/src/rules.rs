@@ -85,16 +85,18 @@ pub(crate) fn relu(x: f64) -> f64 {
 /// The vector-Jacobian product of one node: given the adjoint `g` of a node
 /// with code `code`, scalar operand `c`, value `y` and `arity` parents whose
 /// values `x(k)` yields, calls `emit(k, contribution)` for every parent `k`
-/// the node depends on and that `needs(k)` a gradient.
+/// the node depends on and that `needs(k)` a gradient (`all_need()` says
+/// that every parent does, so that n-ary rules can skip asking).
 ///
-/// A parent that needs no gradient (a constant) gets no call, and its
-/// contribution is never computed: it could only cost time or, as
-/// `∂(a^b)/∂b = a^b ln a` at a negative `a`, be NaN for nothing. `all_need()`
-/// says that every parent needs one, so that n-ary rules can skip asking.
-/// A parent whose contribution is identically zero at this point (relu below
-/// its kink, the base of `x^0`) gets no call either. The sweep only asks for
-/// the vjp of a node that needs a gradient, so the one parent of a unary
-/// node always needs one.
+/// A caller that asks gets no contribution for a parent that needs no
+/// gradient, not even computed: the recorded sweep records nothing for a
+/// constant, and the checked sweep never blames one (`∂(a^b)/∂b = a^b ln a`
+/// is NaN at a negative `a`, and a constant exponent does not care). The
+/// plain first-order sweep does not ask: such a parent's adjoint is written
+/// and never read, which is cheaper than asking. A parent whose contribution
+/// is identically zero at this point (relu below its kink, the base of
+/// `x^0`) gets no call either. The sweeps only ask for the vjp of a node
+/// that needs a gradient, so the one parent of a unary node always needs one.
 #[inline(always)]
 #[allow(
     clippy::too_many_arguments,
@@ -204,10 +206,15 @@ pub(crate) fn vjp<S: Scalar>(
             }
         }
         Code::Sum => {
-            let all = all_need();
-            for k in 0..arity {
-                if all || needs(k) {
+            if all_need() {
+                for k in 0..arity {
                     emit(k, g);
+                }
+            } else {
+                for k in 0..arity {
+                    if needs(k) {
+                        emit(k, g);
+                    }
                 }
             }
         }

@@ -7,7 +7,7 @@ use std::panic::Location;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::anomaly;
-use crate::arena::{Arena, GradParents, Pending};
+use crate::arena::{Arena, Pending};
 use crate::gradients::{Gradients, Reading};
 use crate::history::{History, Moment, SegmentKey};
 use crate::name::Name;
@@ -151,13 +151,21 @@ pub(crate) struct State {
 pub(crate) struct Scratch {
     /// Operands collected for sums, checked only once all are in: the code
     /// that yields them may record, rewind or panic in between.
-    terms: Vec<(SegmentKey, u32)>,
+    terms: Vec<Term>,
 }
 
 impl Scratch {
     pub(crate) fn clear(&mut self) {
         self.terms.clear();
     }
+}
+
+/// A term of a sum being collected: a `Var` without its tape.
+#[derive(Clone, Copy)]
+struct Term {
+    segment: SegmentKey,
+    index: u32,
+    needs_grad: bool,
 }
 
 /// Drops the terms a sum pushed, however it ends.
@@ -336,18 +344,24 @@ impl Tape {
         let guard = self.collect_terms();
         for term in terms {
             self.check_same_tape(term, "Tape::sum was given");
-            self.scratch_mut().terms.push((term.segment, term.index));
+            self.scratch_mut().terms.push(Term {
+                segment: term.segment,
+                index: term.index,
+                needs_grad: term.needs_grad,
+            });
         }
         let scratch = self.scratch_mut();
         let terms = &scratch.terms[guard.start..];
         let push = |history: &History, edges: &mut Vec<u32>| {
-            for (k, &(segment, index)) in terms.iter().enumerate() {
-                if !history.is_live(segment, index) {
+            let mut needing = false;
+            for (k, term) in terms.iter().enumerate() {
+                if !history.is_live(term.segment, term.index) {
                     return Err(Refused::Dropped(k));
                 }
-                edges.push(index);
+                edges.push(term.index);
+                needing |= term.needs_grad;
             }
-            Ok(())
+            Ok(needing)
         };
         let site = Location::caller();
         self.write()
@@ -396,16 +410,18 @@ impl Tape {
             let usable = |var: Var<'_>| {
                 std::ptr::eq(self, var.tape) && history.is_live(var.segment, var.index)
             };
+            let mut needing = false;
             for (&x, &y) in a.iter().zip(b) {
                 if !(usable(x) && usable(y)) {
                     break;
                 }
                 edges.push(x.index);
                 edges.push(y.index);
+                needing |= x.needs_grad | y.needs_grad;
             }
             let k = (edges.len() - edge_start) / 2;
             if k == a.len() {
-                return Ok(());
+                return Ok(needing);
             }
             // Name the operand refused: one of pair k.
             let (term, var) = if usable(a[k]) {
@@ -716,7 +732,6 @@ impl Tape {
             scalar,
             value,
             needs_grad: parent.needs_grad,
-            grad_parents: GradParents::unary(parent.needs_grad),
         };
         state.record(self, node, [px], Location::caller())
     }
@@ -739,7 +754,6 @@ impl Tape {
             scalar: 0.0,
             value,
             needs_grad: na.needs_grad || nb.needs_grad,
-            grad_parents: GradParents::binary(na.needs_grad, nb.needs_grad),
         };
         state.record(self, node, [pa, pb], Location::caller())
     }
@@ -752,7 +766,6 @@ impl Tape {
             scalar: 0.0,
             value,
             needs_grad: code == Code::Var,
-            grad_parents: GradParents::LEAF,
         };
         self.write().record(self, node, [], Location::caller())
     }
@@ -800,6 +813,7 @@ impl State {
             tape,
             segment: self.history.segment_at(position),
             index: position,
+            needs_grad: self.arena.nodes[position as usize].needs_grad,
         }
     }
 
@@ -832,9 +846,10 @@ impl State {
     }
 
     /// Records an n-ary node over the `count` parents that `push` checks
-    /// and appends to the edge list, all or nothing: if `push` refuses an
-    /// operand, the parents it pushed are taken back before the panic. The
-    /// value is computed from the parents on the edge list.
+    /// and appends to the edge list (returning whether any needs a gradient), all
+    /// or nothing: if `push` refuses an operand, the parents it pushed are
+    /// taken back before the panic. The value is computed from the parents
+    /// on the edge list.
     #[track_caller]
     fn record_nary<'t>(
         &mut self,
@@ -842,26 +857,27 @@ impl State {
         code: Code,
         count: usize,
         context: &str,
-        push: impl FnOnce(&History, &mut Vec<u32>) -> Result<(), Refused>,
+        push: impl FnOnce(&History, &mut Vec<u32>) -> Result<bool, Refused>,
         site: &'static Location<'static>,
     ) -> Var<'t> {
         let position = self.arena.next_position(count);
         let edge_start = self.arena.edges.len();
-        if let Err(refused) = push(&self.history, &mut self.arena.edges) {
-            self.arena.edges.truncate(edge_start);
-            refused.panic(context);
-        }
+        let needs_grad = match push(&self.history, &mut self.arena.edges) {
+            Ok(needs_grad) => needs_grad,
+            Err(refused) => {
+                self.arena.edges.truncate(edge_start);
+                refused.panic(context);
+            }
+        };
         let (nodes, parents) = (&self.arena.nodes, &self.arena.edges[edge_start..]);
         let value = rules::eval(code, 0.0, parents.len(), |k| {
             nodes[parents[k] as usize].value
         });
-        let (grad_parents, needs_grad) = GradParents::of(nodes, parents);
         let node = Pending {
             code,
             scalar: 0.0,
             value,
             needs_grad,
-            grad_parents,
         };
         if self.detect {
             self.check_forward(position, node, edge_start, site);
@@ -884,6 +900,7 @@ impl State {
             tape,
             segment,
             index: position,
+            needs_grad: node.needs_grad,
         }
     }
 
