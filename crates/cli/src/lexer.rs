@@ -28,7 +28,7 @@ impl Token {
     pub(crate) fn describe(&self) -> String {
         match self {
             Token::Number(x) => format!("the number {x}"),
-            Token::Ident(name) => format!("`{name}`"),
+            Token::Ident(name) => crate::names::quoted(name),
             Token::Const => "`const`".to_owned(),
             Token::Plus => "`+`".to_owned(),
             Token::Minus => "`-`".to_owned(),

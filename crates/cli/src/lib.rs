@@ -19,6 +19,7 @@
 
 mod error;
 mod lexer;
+mod names;
 mod output;
 mod parser;
 mod report;

@@ -12,6 +12,7 @@ use autograd::{Tape, Var};
 
 use crate::error::{ErrorKind, SyntaxError};
 use crate::lexer::{Lexer, Spanned, Token};
+use crate::names::{self, quoted, short};
 
 /// How deep parentheses, unary minus, `^` and calls may nest.
 pub const MAX_DEPTH: usize = 256;
@@ -190,10 +191,11 @@ impl<'t> Parser<'t, '_> {
                     return Err(SyntaxError::new(
                         ErrorKind::ConstNeedsNumber,
                         span,
-                        format!("`const {name}` must be bound to a number"),
+                        format!("`const {}` must be bound to a number", short(&name)),
                     )
                     .help(format!(
-                        "write `const {name} = 2.5`; for an expression leave out `const`"
+                        "write `const {} = 2.5`; for an expression leave out `const`",
+                        short(&name)
                     )));
                 };
                 let node = self.tape.constant_named(name.clone(), value);
@@ -272,9 +274,9 @@ impl<'t> Parser<'t, '_> {
             other => Err(SyntaxError::new(
                 ErrorKind::UnexpectedToken,
                 other.map_or(self.end_span(), |t| t.span),
-                format!("expected `=` after `const {name}`"),
+                format!("expected `=` after `const {}`", short(name)),
             )
-            .help(format!("write `const {name} = 2.5`"))),
+            .help(format!("write `const {} = 2.5`", short(name)))),
         }
     }
 
@@ -471,18 +473,13 @@ impl<'t> Parser<'t, '_> {
         let error = SyntaxError::new(
             ErrorKind::UnknownName,
             span,
-            format!("unknown name `{name}`"),
+            format!("unknown name {}", quoted(name)),
         );
-        let closest = self
-            .bindings
-            .keys()
-            .map(|known| (edit_distance(name, known), known))
-            .filter(|&(d, _)| d <= 2)
-            .min();
-        match closest {
-            Some((_, known)) => error.help(format!("did you mean `{known}`?")),
+        match names::closest(name, self.bindings.keys().map(String::as_str)) {
+            Some(known) => error.help(format!("did you mean {}?", quoted(known))),
             None => error.help(format!(
-                "bind it before using it, for example `{name} = 1.5`"
+                "bind it before using it, for example `{} = 1.5`",
+                short(name)
             )),
         }
     }
@@ -496,7 +493,7 @@ impl<'t> Parser<'t, '_> {
             return Err(SyntaxError::new(
                 ErrorKind::UnknownFunction,
                 name_span,
-                format!("unknown function `{name}`"),
+                format!("unknown function {}", quoted(&name)),
             )
             .help("the functions are sigmoid, exp, ln, tanh, relu, sqrt and pow(a, b)"));
         };
@@ -633,24 +630,6 @@ impl<'t> Parser<'t, '_> {
     }
 }
 
-/// Levenshtein distance, for "did you mean".
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -763,12 +742,5 @@ mod tests {
         let program = evaluate(&tape, "x = 4\ny = ln(x - 5)").unwrap();
         let spans: Vec<_> = program.origins.iter().map(|(_, s)| s.clone()).collect();
         assert_eq!(spans, [13..18, 10..19]);
-    }
-
-    #[test]
-    fn edit_distance_counts_edits() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("x", "x"), 0);
-        assert_eq!(edit_distance("", "ab"), 2);
     }
 }

@@ -71,8 +71,23 @@ pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
 /// Lines longer than this are shown as an excerpt around the spot.
 const LONGEST_LINE: usize = 160;
 
-/// The part of a long line around `span`, with the span moved into it, and
-/// the name to show for it; short lines come back whole.
+/// A spot past this line, or this many bytes in, is shown with its own
+/// lines only, not the whole source before it.
+const DEEPEST_LINE: usize = 1_000;
+const DEEPEST_BYTE: usize = 1 << 20;
+
+/// A span longer than this, or over more lines, is shown from its start to
+/// the end of its first line.
+const LONGEST_SPAN: usize = 4_096;
+const MOST_SPAN_LINES: usize = 20;
+
+/// What the report shows of the source, so that its size does not depend
+/// on the size of the program: the name to show, the text, and the span
+/// within it.
+///
+/// A short program comes back whole. From a long one, only the lines of
+/// the spot, named as an excerpt; from a long line, a stretch around the
+/// spot; of a long span, its start.
 fn excerpt<'s>(
     source_name: &str,
     source: &'s str,
@@ -82,26 +97,47 @@ fn excerpt<'s>(
     let line_end = source[span.start..]
         .find('\n')
         .map_or(source.len(), |i| span.start + i);
-    if line_end - line_start <= LONGEST_LINE {
-        return (source_name.to_owned(), source.into(), span.clone());
+    let mut span = span.clone();
+    let span_lines = source[span.clone()].matches('\n').count();
+    if span.len() > LONGEST_SPAN || span_lines > MOST_SPAN_LINES {
+        span.end = span.end.min(line_end);
     }
-    let boundary = |mut i: usize| {
-        while !source.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
-    let from = boundary(span.start.saturating_sub(60).max(line_start));
-    let to = boundary((span.end + 60).min(line_end).max(span.end));
-    let text = format!("…{}…", &source[from..to]);
-    let shift = '…'.len_utf8();
-    let (line, column) = line_column(source, from);
-    let name = format!("{source_name} (an excerpt of line {line} from column {column})");
-    (
-        name,
-        text.into(),
-        span.start - from + shift..span.end - from + shift,
-    )
+    let (line, column) = line_column(source, line_start);
+    if line_end - line_start > LONGEST_LINE {
+        let boundary = |mut i: usize| {
+            while !source.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        // Up to 60 bytes either side of the start of the spot, and of the
+        // spot itself no more than fits.
+        let end = boundary(span.end.min(span.start + 60).min(line_end).max(span.start));
+        let from = boundary(span.start.saturating_sub(60).max(line_start));
+        let to = boundary((end + 60).min(line_end).max(end));
+        let text = format!("…{}…", &source[from..to]);
+        let shift = '…'.len_utf8();
+        let column = column + source[line_start..from].chars().count();
+        let name = format!("{source_name} (an excerpt of line {line} from column {column})");
+        return (
+            name,
+            text.into(),
+            span.start - from + shift..end - from + shift,
+        );
+    }
+    let to = source[span.end..]
+        .find('\n')
+        .map_or(source.len(), |i| span.end + i);
+    if line > DEEPEST_LINE || line_start > DEEPEST_BYTE {
+        let name = format!("{source_name} (an excerpt from line {line})");
+        let shown = &source[line_start..to];
+        return (
+            name,
+            shown.into(),
+            span.start - line_start..span.end - line_start,
+        );
+    }
+    (source_name.to_owned(), source[..to].into(), span)
 }
 
 fn render(

@@ -154,3 +154,84 @@ fn hostile_inputs_are_bounded() {
         2
     );
 }
+
+/// Runs `grad` on `program` in another thread and returns its status and
+/// standard error; fails the test instead of hanging it when `grad` has not
+/// finished after a minute (a release build takes well under a second).
+fn finishes(program: String) -> (i32, String) {
+    let (done, result) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (status, _, err) = grad(&[&program]);
+        let _ = done.send((status, err));
+    });
+    result
+        .recv_timeout(Duration::from_secs(60))
+        .expect("grad did not finish within a minute")
+}
+
+#[test]
+fn a_long_unknown_name_gets_a_prompt_short_message_and_a_suggestion() {
+    let long = "a".repeat(MEGABYTES << 20);
+    let length = long.len();
+    // A typo of a long bound name: "did you mean" compares the two.
+    let (status, err) = finishes(format!("{long} = 1\ny = {long}b * 2"));
+    assert_eq!(status, 2);
+    let shortened = format!("`{}…{}`", "a".repeat(20), "a".repeat(20));
+    let head = format!("`{}…{}b`", "a".repeat(20), "a".repeat(19));
+    assert!(
+        err.contains(&format!(
+            "unknown name {head} (a name of {} characters) (line 2, column 5)",
+            length + 1
+        )),
+        "{}",
+        &err[..err.len().min(2_000)]
+    );
+    assert!(
+        err.contains(&format!(
+            "did you mean {shortened} (a name of {length} characters)?"
+        )),
+        "{}",
+        &err[..err.len().min(2_000)]
+    );
+    assert!(err.len() < 4_000, "a {}-byte message", err.len());
+    // Used undefined, with nothing bound.
+    let (status, err) = finishes(format!("y = {long}"));
+    assert_eq!(status, 2);
+    assert!(err.contains("unknown name") && err.contains("bind it before using it"));
+    assert!(err.len() < 4_000, "a {}-byte message", err.len());
+    // Many long bound names of the same length as the unknown one.
+    let names: Vec<String> = (0..1_000)
+        .map(|i| format!("{i:0>1000}").replace('0', "n"))
+        .collect();
+    let mut program: String = names.iter().map(|n| format!("{n} = 1\n")).collect();
+    program.push_str(&format!("y = {}z", &names[7][1..]));
+    let (status, err) = finishes(program);
+    assert_eq!(status, 2);
+    assert!(
+        err.contains("did you mean"),
+        "{}",
+        &err[..err.len().min(2_000)]
+    );
+}
+
+#[test]
+fn a_spot_deep_in_a_long_program_is_shown_with_its_own_lines() {
+    let lines = MEGABYTES << 20;
+    let (status, err) = finishes(format!(
+        "{}y = z + 1\n{}",
+        "\n".repeat(lines),
+        "\n".repeat(lines)
+    ));
+    assert_eq!(status, 2);
+    let line = lines + 1;
+    assert!(
+        err.contains(&format!("unknown name `z` (line {line}, column 5)")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("(an excerpt from line {line})")),
+        "{err}"
+    );
+    assert!(err.contains("y = z + 1"), "{err}");
+    assert!(err.len() < 2_000, "a {}-byte message", err.len());
+}
