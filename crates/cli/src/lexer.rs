@@ -27,7 +27,7 @@ impl Token {
     /// How the token reads in a message.
     pub(crate) fn describe(&self) -> String {
         match self {
-            Token::Number(x) => format!("the number {x}"),
+            Token::Number(x) => format!("the number {}", autograd::Shortest(*x)),
             Token::Ident(name) => crate::names::quoted(name),
             Token::Const => "`const`".to_owned(),
             Token::Plus => "`+`".to_owned(),

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use autograd::{Gradients, Tape, Var};
+use autograd::{Gradients, Shortest, Tape, Var};
 use serde_json::{Map, Value, json};
 
 use crate::parser::Program;
@@ -20,7 +20,7 @@ fn output_name(program: &Program<'_>) -> String {
 /// aligned.
 pub(crate) fn plain(program: &Program<'_>, grads: &Gradients) -> String {
     let name = output_name(program);
-    let mut out = format!("{name} = {}\n", program.output.value());
+    let mut out = format!("{name} = {}\n", Shortest(program.output.value()));
     if program.inputs.is_empty() {
         out.push_str("\n(no inputs: bind one with a number, like `x = 1.5`, to see gradients)\n");
         return out;
@@ -34,7 +34,12 @@ pub(crate) fn plain(program: &Program<'_>, grads: &Gradients) -> String {
     let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     for (label, (_, var)) in labels.iter().zip(&program.inputs) {
         let pad = width - label.chars().count();
-        let _ = writeln!(out, "{label}{} = {}", " ".repeat(pad), grads.wrt(*var));
+        let _ = writeln!(
+            out,
+            "{label}{} = {}",
+            " ".repeat(pad),
+            Shortest(grads.wrt(*var))
+        );
     }
     out
 }
@@ -44,7 +49,7 @@ pub(crate) fn trace(tape: &Tape, program: &Program<'_>, grads: &Gradients) -> St
     format!(
         "{} = {}\n\n{}",
         output_name(program),
-        program.output.value(),
+        Shortest(program.output.value()),
         tape.trace().with_gradients(grads)
     )
 }
@@ -117,11 +122,12 @@ pub(crate) fn warnings(
         let operands: Vec<String> = node
             .parents()
             .iter()
-            .map(|p| p.value().to_string())
+            .map(|p| Shortest(p.value()).to_string())
             .collect();
         found.push(Warning {
             message: format!(
-                "this is {value} (node #{index}, `{}` of {}); everything computed from it is not finite either",
+                "this is {} (node #{index}, `{}` of {}); everything computed from it is not finite either",
+                Shortest(value),
                 node.op().name(),
                 operands.join(", ")
             ),
@@ -132,7 +138,7 @@ pub(crate) fn warnings(
         let g = grads.wrt(*var);
         if !g.is_finite() {
             found.push(Warning {
-                message: format!("the gradient with respect to `{name}` is {g}"),
+                message: format!("the gradient with respect to `{name}` is {}", Shortest(g)),
                 span: None,
             });
         }
