@@ -18,14 +18,16 @@
 #![deny(missing_docs)]
 
 mod error;
+mod json;
 mod lexer;
 mod names;
 mod output;
 mod parser;
 mod report;
+mod warnings;
 
 use std::ffi::OsString;
-use std::io::{Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::PathBuf;
 
 use autograd::Tape;
@@ -35,8 +37,7 @@ pub use error::{ErrorKind, SyntaxError};
 pub use parser::{MAX_DEPTH, Program, evaluate};
 
 /// The language, shown by `grad --help`.
-const LANGUAGE: &str = "\
-THE LANGUAGE
+const LANGUAGE: &str = r#"THE LANGUAGE
   Statements are separated by newlines or `;`; `#` starts a comment.
   name = 1.5          an input: a name bound to a number gets a gradient
   const c = 2         a constant: no gradient
@@ -56,11 +57,21 @@ EXAMPLES
   echo 'a = 2; b = 3; pow(a, b)' | grad --json
   grad -f network.txt --dot graph.dot
 
+JSON OUTPUT (--json)
+  {"value": V, "gradients": {"x": G, ...}, "nodes": [NODE, ...]}, each NODE
+  {"id", "name", "op", "parents", "value", "grad"}: "parents" are node ids
+  in operand order; an op with a number operand also has "scalar" and
+  "scalar_side" ("left" or "right"): x*10 is {"op": "mul", "parents": [0],
+  "scalar": 10, "scalar_side": "right"}. Numbers are exact: each reads back
+  as the same 64-bit float. JSON has no NaN or infinity, so those are the
+  strings "NaN", "inf" and "-inf"; null is only an unnamed node's "name" and
+  the "grad" of a node that gets none (a constant).
+
 EXIT STATUS
   0 on success; 2 on bad input (the message shows the line, the column and
   the spot). inf and NaN values are not errors: they are reported as warnings
   naming the node that produced them, unless --detect-anomaly makes the first
-  of them an error (exit status 1).";
+  of them an error (exit status 1)."#;
 
 /// Differentiates a program given as text: prints its value and the
 /// gradient of the output with respect to every input.
@@ -81,7 +92,8 @@ struct Cli {
     /// Print the whole tape: every node's id, name, op, parents, value and gradient.
     #[arg(long)]
     trace: bool,
-    /// Print one JSON object: value, gradients and every node.
+    /// Print one JSON object: value, gradients and every node (see JSON
+    /// OUTPUT below).
     #[arg(long, conflicts_with = "trace")]
     json: bool,
     /// Also write the graph as Graphviz DOT to FILE.
@@ -152,31 +164,45 @@ where
     } else {
         program.output.backward()
     };
-    for warning in output::warnings(&tape, &program, &grads, 5) {
+    for warning in warnings::warnings(&tape, &program, &grads, 5) {
         let text = match &warning.span {
             Some(span) => report::warning(&name, &source, span, &warning.message, colour),
             None => format!("warning: {}\n", warning.message),
         };
         let _ = stderr.write_all(text.as_bytes());
     }
-    let text = if cli.json {
-        output::json(&tape, &program, &grads)
+    let mut out = BufWriter::with_capacity(OUTPUT_BUFFER, stdout);
+    let written = if cli.json {
+        json::write(&mut out, &tape, &program, &grads)
     } else if cli.trace {
-        output::trace(&tape, &program, &grads)
+        output::trace(&mut out, &tape, &program, &grads)
     } else {
-        output::plain(&program, &grads)
+        output::plain(&mut out, &program, &grads)
     };
-    if stdout.write_all(text.as_bytes()).is_err() {
+    if written.and_then(|()| out.flush()).is_err() {
         return 0; // a closed pipe
     }
-    if let Some(path) = &cli.dot {
-        let dot = program.output.dot().with_gradients(&grads).to_string();
-        if let Err(e) = std::fs::write(path, dot) {
-            let _ = writeln!(stderr, "grad: cannot write {}: {e}", path.display());
-            return 2;
-        }
+    if let Some(path) = &cli.dot
+        && let Err(e) = write_dot(path, &program, &grads)
+    {
+        let _ = writeln!(stderr, "grad: cannot write {}: {e}", path.display());
+        return 2;
     }
     0
+}
+
+/// Output is written through a buffer of this many bytes.
+const OUTPUT_BUFFER: usize = 64 << 10;
+
+/// Writes the graph as Graphviz DOT to `path`.
+fn write_dot(
+    path: &std::path::Path,
+    program: &Program<'_>,
+    grads: &autograd::Gradients,
+) -> std::io::Result<()> {
+    let mut file = BufWriter::new(std::fs::File::create(path)?);
+    write!(file, "{}", program.output.dot().with_gradients(grads))?;
+    file.flush()
 }
 
 /// The program's name for messages and its text.
