@@ -3,6 +3,8 @@
 use std::ops::Range;
 
 use crate::error::{ErrorKind, SyntaxError};
+use crate::names::short;
+use crate::note::{Note, NoteKind};
 
 /// What a token is.
 #[derive(Clone, Debug, PartialEq)]
@@ -72,11 +74,17 @@ pub(crate) fn tokenize(source: &str) -> Result<Vec<Spanned>, SyntaxError> {
 pub(crate) struct Lexer<'s> {
     source: &'s str,
     pos: usize,
+    /// Notes on the numbers read so far: those that read as 0.
+    pub(crate) notes: Vec<Note>,
 }
 
 impl<'s> Lexer<'s> {
     pub(crate) fn new(source: &'s str) -> Self {
-        Lexer { source, pos: 0 }
+        Lexer {
+            source,
+            pos: 0,
+            notes: Vec::new(),
+        }
     }
 
     /// The source byte at `index`, if there is one.
@@ -122,7 +130,11 @@ impl<'s> Lexer<'s> {
                 b'=' => simple(Token::Equals),
                 b'0'..=b'9' | b'.' => {
                     let end = number_end(bytes, i);
-                    Some((number(&source[start..end], start)?, end))
+                    let x = number(&source[start..end], start)?;
+                    if let Some(note) = underflow(&source[start..end], x, start) {
+                        self.notes.push(note);
+                    }
+                    Some((Token::Number(x), end))
                 }
                 c if c.is_ascii_alphabetic() || c == b'_' => {
                     let mut end = i;
@@ -161,10 +173,10 @@ impl<'s> Lexer<'s> {
 }
 
 /// The number `text`, which starts at byte `start`.
-fn number(text: &str, start: usize) -> Result<Token, SyntaxError> {
+fn number(text: &str, start: usize) -> Result<f64, SyntaxError> {
     let span = start..start + text.len();
     match text.parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(Token::Number(x)),
+        Ok(x) if x.is_finite() => Ok(x),
         Ok(_) => Err(SyntaxError::new(
             ErrorKind::BadNumber,
             span,
@@ -178,6 +190,23 @@ fn number(text: &str, start: usize) -> Result<Token, SyntaxError> {
         )
         .help("write numbers like 2, 0.05, .5 or 1e-3")),
     }
+}
+
+/// A note when the literal `text`, read as `x`, is not zero but reads as 0:
+/// smaller than the smallest 64-bit float.
+fn underflow(text: &str, x: f64, start: usize) -> Option<Note> {
+    let digits = text.split(['e', 'E']).next().unwrap_or(text);
+    if x != 0.0 || !digits.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        return None;
+    }
+    Some(Note {
+        kind: NoteKind::Underflow,
+        span: start..start + text.len(),
+        message: format!(
+            "`{}` reads as 0: it is smaller than the smallest 64-bit float, about 4.9e-324",
+            short(text)
+        ),
+    })
 }
 
 /// Where the number starting at `i` ends: digits and dots, then an exponent
@@ -249,5 +278,14 @@ mod tests {
         assert_eq!((e.kind, e.span), (ErrorKind::UnexpectedCharacter, 6..7));
         let e = tokenize("a = é").unwrap_err();
         assert_eq!(e.span, 4..6);
+    }
+
+    #[test]
+    fn a_literal_that_reads_as_zero_gets_a_note() {
+        let mut lexer = Lexer::new("1e-400 0e-400 0.0 1e-320 00.000e5 0.0000001e-400");
+        while lexer.next_token().unwrap().is_some() {}
+        let spans: Vec<_> = lexer.notes.iter().map(|n| n.span.clone()).collect();
+        assert_eq!(spans, [0..6, 34..48]);
+        assert!(lexer.notes[0].message.starts_with("`1e-400` reads as 0"));
     }
 }

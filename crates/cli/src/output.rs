@@ -24,7 +24,8 @@ pub(crate) fn plain(
     if program.inputs.is_empty() {
         return writeln!(
             out,
-            "\n(no inputs: bind one with a number, like `x = 1.5`, to see gradients)"
+            "\n(no inputs: a name bound to a number, like `x = 1.5` or `x = 2*3`, is an input \
+             and gets a gradient)"
         );
     }
     writeln!(out)?;

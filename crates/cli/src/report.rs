@@ -5,6 +5,7 @@ use std::ops::Range;
 use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
 
 use crate::error::SyntaxError;
+use crate::excerpt::Excerpt;
 
 /// Renders an error: message, `file:line:column`, the line with the spot
 /// underlined, and the help.
@@ -15,17 +16,20 @@ pub(crate) fn error(source_name: &str, source: &str, error: &SyntaxError, colour
         source,
         &error.span,
         &error.message,
+        &[],
         error.help.as_deref(),
         colour,
     )
 }
 
-/// Renders a warning about the node written at `span`.
+/// Renders a warning about the node written at `span`, with more spots
+/// to point at in `labels`.
 pub(crate) fn warning(
     source_name: &str,
     source: &str,
     span: &Range<usize>,
     message: &str,
+    labels: &[(Range<usize>, String)],
     colour: bool,
 ) -> String {
     render(
@@ -34,17 +38,19 @@ pub(crate) fn warning(
         source,
         span,
         message,
+        labels,
         None,
         colour,
     )
 }
 
-/// Renders an anomaly (`--detect-anomaly`) as an error at the node's spot.
+/// Renders an anomaly (`--detect-anomaly`) as an error at its spot.
 pub(crate) fn anomaly(
     source_name: &str,
     source: &str,
     span: &Range<usize>,
     message: &str,
+    help: &str,
     colour: bool,
 ) -> String {
     render(
@@ -53,9 +59,8 @@ pub(crate) fn anomaly(
         source,
         span,
         message,
-        Some(
-            "the first node whose value or gradient is not finite; without --detect-anomaly this is a warning",
-        ),
+        &[],
+        Some(help),
         colour,
     )
 }
@@ -68,108 +73,49 @@ pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Lines longer than this are shown as an excerpt around the spot.
-const LONGEST_LINE: usize = 160;
-
-/// A spot past this line, or this many bytes in, is shown with its own
-/// lines only, not the whole source before it.
-const DEEPEST_LINE: usize = 1_000;
-const DEEPEST_BYTE: usize = 1 << 20;
-
-/// A span longer than this, or over more lines, is shown from its start to
-/// the end of its first line.
-const LONGEST_SPAN: usize = 4_096;
-const MOST_SPAN_LINES: usize = 20;
-
-/// What the report shows of the source, so that its size does not depend
-/// on the size of the program: the name to show, the text, and the span
-/// within it.
-///
-/// A short program comes back whole. From a long one, only the lines of
-/// the spot, named as an excerpt; from a long line, a stretch around the
-/// spot; of a long span, its start.
-fn excerpt<'s>(
-    source_name: &str,
-    source: &'s str,
-    span: &Range<usize>,
-) -> (String, std::borrow::Cow<'s, str>, Range<usize>) {
-    let line_start = source[..span.start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[span.start..]
-        .find('\n')
-        .map_or(source.len(), |i| span.start + i);
-    let mut span = span.clone();
-    let span_lines = source[span.clone()].matches('\n').count();
-    if span.len() > LONGEST_SPAN || span_lines > MOST_SPAN_LINES {
-        span.end = span.end.min(line_end);
-    }
-    let (line, column) = line_column(source, line_start);
-    if line_end - line_start > LONGEST_LINE {
-        let boundary = |mut i: usize| {
-            while !source.is_char_boundary(i) {
-                i -= 1;
-            }
-            i
-        };
-        // Up to 60 bytes either side of the start of the spot, and of the
-        // spot itself no more than fits.
-        let end = boundary(span.end.min(span.start + 60).min(line_end).max(span.start));
-        let from = boundary(span.start.saturating_sub(60).max(line_start));
-        let to = boundary((end + 60).min(line_end).max(end));
-        let text = format!("…{}…", &source[from..to]);
-        let shift = '…'.len_utf8();
-        let column = column + source[line_start..from].chars().count();
-        let name = format!("{source_name} (an excerpt of line {line} from column {column})");
-        return (
-            name,
-            text.into(),
-            span.start - from + shift..end - from + shift,
-        );
-    }
-    let to = source[span.end..]
-        .find('\n')
-        .map_or(source.len(), |i| span.end + i);
-    if line > DEEPEST_LINE || line_start > DEEPEST_BYTE {
-        let name = format!("{source_name} (an excerpt from line {line})");
-        let shown = &source[line_start..to];
-        return (
-            name,
-            shown.into(),
-            span.start - line_start..span.end - line_start,
-        );
-    }
-    (source_name.to_owned(), source[..to].into(), span)
-}
-
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one renderer behind the three public kinds of report"
+)]
 fn render(
     kind: ReportKind<'_>,
     source_name: &str,
     source: &str,
     span: &Range<usize>,
     message: &str,
+    labels: &[(Range<usize>, String)],
     help: Option<&str>,
     colour: bool,
 ) -> String {
     // A span may sit at the very end (a dangling operator at end of input).
-    let end = source.len();
-    let span = span.start.min(end)..span.end.min(end).max(span.start.min(end));
+    let clip = |span: &Range<usize>| {
+        let end = source.len();
+        span.start.min(end)..span.end.min(end).max(span.start.min(end))
+    };
+    let span = clip(span);
     let (line, column) = line_column(source, span.start);
-    let (shown_name, shown, span) = excerpt(source_name, source, &span);
-    let (source_name, source) = (shown_name.as_str(), shown.as_ref());
-    let mut report = Report::build(kind, (source_name, span.clone()))
+    let shown = Excerpt::new(source_name, source, &span);
+    let name = shown.name.as_str();
+    let mut report = Report::build(kind, (name, shown.span.clone()))
         .with_config(
             Config::default()
                 .with_color(colour)
                 .with_index_type(IndexType::Byte),
         )
         .with_message(format!("{message} (line {line}, column {column})"))
-        .with_label(Label::new((source_name, span)).with_message(message));
+        .with_label(Label::new((name, shown.span.clone())).with_message(message));
+    for (span, text) in labels {
+        if let Some(span) = shown.map(&clip(span)) {
+            report = report.with_label(Label::new((name, span)).with_message(text));
+        }
+    }
     if let Some(help) = help {
         report = report.with_help(help);
     }
     let mut out = Vec::new();
     let written = report
         .finish()
-        .write((source_name, Source::from(source)), &mut out);
+        .write((name, Source::from(shown.text.as_ref())), &mut out);
     match written {
         Ok(()) => String::from_utf8_lossy(&out).into_owned(),
         // Rendering into memory does not fail; if it ever did, the plain

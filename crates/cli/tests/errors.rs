@@ -137,8 +137,9 @@ fn hostile_inputs_are_bounded() {
     let sum = format!("x = 1\ny = x{}", " + x".repeat(100_000));
     assert_eq!(within_seconds(&sum).0, 0);
     // A program of many megabytes: a result.
-    let line = "x = 0.5; y = sigmoid(x * 2 - 1) + y0\n";
-    let mut big = String::from("y0 = 1\n");
+    // (Each input is bound once: binding `x = 0.5` again would be an error.)
+    let line = "y = sigmoid(x * 2 - 1) + y0\n";
+    let mut big = String::from("x = 0.5\ny0 = 1\n");
     while big.len() < MEGABYTES << 20 {
         big.push_str(line);
         big.push_str("y0 = y\n");
@@ -234,4 +235,75 @@ fn a_spot_deep_in_a_long_program_is_shown_with_its_own_lines() {
     );
     assert!(err.contains("y = z + 1"), "{err}");
     assert!(err.len() < 2_000, "a {}-byte message", err.len());
+}
+
+#[test]
+fn binding_an_input_name_to_another_number_is_an_error() {
+    for (program, column) in [
+        ("x = 1; x = 2; y = x*x", 8),
+        ("x = 1; const x = 2", 14),
+        ("x = 1; x = x + 1; x = 5", 19),
+    ] {
+        let err = rejected(program);
+        assert!(
+            err.contains(&format!(
+                "`x` is already an input (line 1, column {column})"
+            )),
+            "{program}: {err}"
+        );
+        assert!(
+            err.contains("it was bound to a number on line 1, column 1"),
+            "{program}: {err}"
+        );
+        assert!(err.contains("like `x2`"), "{program}: {err}");
+    }
+    // Rebinding an input's name to an expression reads the input, as before.
+    assert_eq!(grad(&["x = 1; x = x * 2; x"]).0, 0);
+    let help = common::help();
+    assert!(
+        help.contains("Each input needs a name of its own"),
+        "{help}"
+    );
+}
+
+/// `depth` levels of `open`, around `x`, closed by `close`.
+fn nested(open: &str, depth: usize, close: &str) -> String {
+    format!("x = 0.5; {}x{}", open.repeat(depth), close.repeat(depth))
+}
+
+#[test]
+fn parentheses_and_calls_each_nest_one_level_up_to_the_limit() {
+    assert_eq!(grad_cli::MAX_DEPTH, 256);
+    for (open, close) in [
+        ("(", ")"),
+        ("tanh(", ")"),
+        ("pow(", ", 1)"),
+        ("-", ""),
+        ("(-", ")"),
+    ] {
+        // (-x) is two levels.
+        let levels = open.matches(['(', '-']).count();
+        let at_limit = nested(open, 256 / levels, close);
+        let (status, err) = finishes(at_limit);
+        assert_eq!(status, 0, "{open}: {err}");
+        let past = nested(open, 256 / levels + 1, close);
+        let (status, err) = finishes(past);
+        assert_eq!(status, 2, "{open}");
+        assert!(
+            err.contains("the expression nests deeper than 256 levels"),
+            "{open}: {err}"
+        );
+    }
+    // `^` is right-associative: x^1^1^...^1 nests once per `^`.
+    let chain = |n: usize| format!("x = 0.5; x{}", "^1".repeat(n));
+    assert_eq!(finishes(chain(256)).0, 0);
+    assert_eq!(finishes(chain(257)).0, 2);
+    // The 257th level is the one pointed at.
+    let err = finishes(nested("(", 257, ")")).1;
+    assert!(err.contains("line 1, column 266"), "{err}");
+    let help = common::help();
+    assert!(
+        help.contains("They nest at most 256 levels deep: each `(`, each call, each unary minus and each `^` opens one level"),
+        "{help}"
+    );
 }
