@@ -149,18 +149,7 @@ impl<'s> Lexer<'s> {
                     };
                     Some((token, end))
                 }
-                _ => {
-                    let ch = source[start..].chars().next().unwrap_or('?');
-                    let end = start + ch.len_utf8();
-                    return Err(SyntaxError::new(
-                        ErrorKind::UnexpectedCharacter,
-                        start..end,
-                        format!("unexpected character `{}`", ch.escape_debug()),
-                    )
-                    .help(
-                        "a program uses numbers, names, + - * / ^, parentheses, `=`, `;` and # comments",
-                    ));
-                }
+                _ => return Err(unexpected(source, start)),
             };
             break token.map(|(token, end)| Spanned {
                 token,
@@ -169,6 +158,24 @@ impl<'s> Lexer<'s> {
         };
         self.pos = result.as_ref().map_or(bytes.len(), |t| t.span.end);
         Ok(result)
+    }
+}
+
+/// The error for the character at byte `start`, which starts no token.
+fn unexpected(source: &str, start: usize) -> SyntaxError {
+    let ch = source[start..].chars().next().unwrap_or('?');
+    let error = SyntaxError::new(
+        ErrorKind::UnexpectedCharacter,
+        start..start + ch.len_utf8(),
+        format!("unexpected character `{}`", ch.escape_debug()),
+    );
+    if ch == '\u{feff}' {
+        error.help(
+            "this is an invisible byte-order mark, allowed only as the very first character \
+             of a program; delete it",
+        )
+    } else {
+        error.help("a program uses numbers, names, + - * / ^, parentheses, `=`, `;` and # comments")
     }
 }
 

@@ -43,7 +43,8 @@ pub use parser::{MAX_DEPTH, OddOperand, Program, evaluate};
 
 /// The language, shown by `grad --help`.
 const LANGUAGE: &str = r#"THE LANGUAGE
-  Statements are separated by newlines or `;`; `#` starts a comment.
+  Statements are separated by newlines or `;`; `#` starts a comment. A
+  byte-order mark at the very start of the program is skipped.
   x = 1.5             an input: a name bound to a number gets a gradient;
                       so does a name bound to numbers alone (x = -2^2,
                       x = 1/3, x = sqrt(2)). Each input needs a name of its
@@ -148,7 +149,13 @@ where
         }
     };
     let (name, source) = match read_program(&cli, stdin) {
-        Ok(read) => read,
+        // A byte-order mark (which Windows editors write) is not part of
+        // the program: skipped, so that columns count from the first
+        // character a reader sees.
+        Ok((name, source)) => match source.strip_prefix('\u{feff}') {
+            Some(rest) => (name, rest.to_owned()),
+            None => (name, source),
+        },
         Err(message) => {
             let _ = writeln!(stderr, "grad: {message}");
             return 2;

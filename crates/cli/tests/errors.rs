@@ -307,3 +307,43 @@ fn parentheses_and_calls_each_nest_one_level_up_to_the_limit() {
         "{help}"
     );
 }
+
+#[test]
+fn a_byte_order_mark_that_starts_the_program_is_skipped_without_shifting_columns() {
+    let path = std::env::temp_dir().join(format!("grad-bom-{}.grad", std::process::id()));
+    let run_file = |text: &str| {
+        std::fs::write(&path, text).unwrap();
+        let result = grad(&["-f", path.to_str().unwrap()]);
+        std::fs::remove_file(&path).unwrap();
+        result
+    };
+    // Editors on Windows write one: the program reads as if it were not there.
+    let (status, out, err) = run_file("\u{feff}x = 3\ny = x^2");
+    assert_eq!((status, err.as_str()), (0, ""));
+    assert_eq!(out, "y = 9\n\n∂y/∂x = 6\n");
+    // Errors count columns from the first real character.
+    let (status, _, err) = run_file("\u{feff}y = z");
+    assert_eq!(status, 2);
+    assert!(err.contains("unknown name `z` (line 1, column 5)"), "{err}");
+    assert!(
+        err.contains(":1:5 ]") && err.contains(" 1 │ y = z"),
+        "{err}"
+    );
+    assert!(!err.contains('\u{feff}'), "{err}");
+    let (_, _, err) = run_file("\u{feff}x = 1\ny = (x + 1");
+    assert!(err.contains("line 2, column 5"), "{err}");
+    // The same on standard input and as an argument.
+    let (status, out, _) = grad_with_input(&[], "\u{feff}x = 3\ny = x^2");
+    assert_eq!((status, out.as_str()), (0, "y = 9\n\n∂y/∂x = 6\n"));
+    assert_eq!(grad(&["\u{feff}x = 3; x"]).0, 0);
+    // Anywhere else it is a mistake, and the message says what it is.
+    let err = rejected("x = 1;\u{feff} y = x");
+    assert!(
+        err.contains("unexpected character `\\u{feff}` (line 1, column 7)"),
+        "{err}"
+    );
+    assert!(err.contains("byte-order mark"), "{err}");
+    assert!(
+        common::help().contains("A byte-order mark at the very start of the program is skipped")
+    );
+}
