@@ -14,58 +14,82 @@ const LONGEST_SHOWN: usize = 48;
 /// two characters longer or shorter is skipped unread, and the distance is
 /// computed only near the diagonal.
 pub(crate) fn closest<'k>(name: &str, known: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
+    let mut rows = Rows::default();
     known
         .into_iter()
         .filter(|k| k.len().abs_diff(name.len()) <= MOST_EDITS)
-        .filter_map(|k| distance_within(name.as_bytes(), k.as_bytes(), MOST_EDITS).map(|d| (d, k)))
+        .filter_map(|k| {
+            rows.distance_within(name.as_bytes(), k.as_bytes(), MOST_EDITS)
+                .map(|d| (d, k))
+        })
         .min()
         .map(|(_, k)| k)
 }
 
 /// The Levenshtein distance between `a` and `b` if it is at most `limit`,
 /// else `None`; `O(limit × length)` time, not `O(length²)`.
+#[cfg(test)]
 pub(crate) fn distance_within<T: PartialEq>(a: &[T], b: &[T], limit: usize) -> Option<usize> {
-    // A common prefix and suffix cost no edits.
-    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let (a, b) = (&a[prefix..], &b[prefix..]);
-    let suffix = a
-        .iter()
-        .rev()
-        .zip(b.iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
-    if a.len().abs_diff(b.len()) > limit {
-        return None;
-    }
-    // Row i of the table holds the distances from a[..i] to each b[..j];
-    // only cells with |i - j| <= limit can be within the limit, and every
-    // value above the limit is stored as `over`.
-    let over = limit + 1;
-    let mut previous: Vec<usize> = (0..=b.len()).map(|j| j.min(over)).collect();
-    let mut row = vec![over; b.len() + 1];
-    for i in 1..=a.len() {
-        let low = i.saturating_sub(limit).max(1);
-        let high = (i + limit).min(b.len());
-        row[0] = i.min(over);
-        row[low - 1] = if low == 1 { row[0] } else { over };
-        for j in low..=high {
-            let substitute = previous[j - 1] + usize::from(a[i - 1] != b[j - 1]);
-            row[j] = substitute
-                .min(previous[j] + 1)
-                .min(row[j - 1] + 1)
-                .min(over);
-        }
-        if high < b.len() {
-            row[high + 1] = over;
-        }
-        if row[low - 1..=high].iter().all(|&d| d > limit) {
+    Rows::default().distance_within(a, b, limit)
+}
+
+/// Two rows of the edit-distance table, kept from one comparison to the
+/// next so that comparing with many names allocates once.
+#[derive(Default)]
+struct Rows {
+    previous: Vec<usize>,
+    row: Vec<usize>,
+}
+
+impl Rows {
+    /// The Levenshtein distance between `a` and `b` if it is at most
+    /// `limit`, else `None`; `O(limit × length)` time, not `O(length²)`.
+    fn distance_within<T: PartialEq>(&mut self, a: &[T], b: &[T], limit: usize) -> Option<usize> {
+        // A common prefix and suffix cost no edits.
+        let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let (a, b) = (&a[prefix..], &b[prefix..]);
+        let suffix = a
+            .iter()
+            .rev()
+            .zip(b.iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
+        if a.len().abs_diff(b.len()) > limit {
             return None;
         }
-        std::mem::swap(&mut previous, &mut row);
+        // Row i of the table holds the distances from a[..i] to each
+        // b[..j]; only cells with |i - j| <= limit can be within the limit,
+        // and every value above the limit is stored as `over`.
+        let over = limit + 1;
+        let (previous, row) = (&mut self.previous, &mut self.row);
+        previous.clear();
+        previous.extend((0..=b.len()).map(|j| j.min(over)));
+        row.clear();
+        row.resize(b.len() + 1, over);
+        for i in 1..=a.len() {
+            let low = i.saturating_sub(limit).max(1);
+            let high = (i + limit).min(b.len());
+            row[0] = i.min(over);
+            row[low - 1] = if low == 1 { row[0] } else { over };
+            for j in low..=high {
+                let substitute = previous[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+                row[j] = substitute
+                    .min(previous[j] + 1)
+                    .min(row[j - 1] + 1)
+                    .min(over);
+            }
+            if high < b.len() {
+                row[high + 1] = over;
+            }
+            if row[low - 1..=high].iter().all(|&d| d > limit) {
+                return None;
+            }
+            std::mem::swap(previous, row);
+        }
+        let distance = previous[b.len()];
+        (distance <= limit).then_some(distance)
     }
-    let distance = previous[b.len()];
-    (distance <= limit).then_some(distance)
 }
 
 /// `name` in backticks as a message shows it: whole when short, else

@@ -92,7 +92,7 @@ pub fn evaluate<'t>(tape: &'t Tape, source: &str) -> Result<Program<'t>, SyntaxE
         tokens: Tokens::new(source),
         depth: 0,
         folder: Folder::new(),
-        bindings: HashMap::new(),
+        bindings: HashMap::with_capacity(most_bindings(source)),
         inputs: Vec::new(),
         origins: Vec::new(),
         odd_operands: Vec::new(),
@@ -174,9 +174,8 @@ impl<'t> Parser<'t, '_> {
                         short(&name)
                     )));
                 };
-                self.check_not_an_input(&name, &name_span)?;
                 let node = self.tape.constant_named(name.clone(), number.x);
-                self.bind(&name, Value::Node(node), None);
+                self.bind(&name, &name_span, Value::Node(node), Bound::Constant)?;
                 (Value::Node(node), Some(name))
             }
             Some(Token::Ident(_)) if binding => {
@@ -184,17 +183,16 @@ impl<'t> Parser<'t, '_> {
                 self.tokens.advance()?; // `=`
                 let value = match self.expression(0)?.0 {
                     Value::Number(number) => {
-                        self.check_not_an_input(&name, &name_span)?;
                         let input = self.tape.var_named(name.clone(), number.x);
+                        self.bind(&name, &name_span, Value::Node(input), Bound::Input)?;
                         self.inputs.push((name.clone(), input));
-                        self.bind(&name, Value::Node(input), Some(name_span.start));
                         Value::Node(input)
                     }
                     Value::Node(v) => {
                         if v.name().is_none() {
                             v.named(name.clone());
                         }
-                        self.bind(&name, Value::Node(v), None);
+                        self.bind(&name, &name_span, Value::Node(v), Bound::Expression)?;
                         Value::Node(v)
                     }
                 };
@@ -206,11 +204,26 @@ impl<'t> Parser<'t, '_> {
         Ok(Some(result))
     }
 
-    /// Binds `name` to `value`; `input_at` is where it was bound to an
-    /// input, if it is one now. A name once bound to an input remembers it.
-    fn bind(&mut self, name: &str, value: Value<'t>, input_at: Option<usize>) {
+    /// Binds `name` (written at `span`) to `value`. A name once bound to an
+    /// input remembers where.
+    ///
+    /// # Errors
+    ///
+    /// Binding a number to a name that was bound to an input: the two
+    /// gradients would have the same label.
+    fn bind(
+        &mut self,
+        name: &str,
+        span: &Range<usize>,
+        value: Value<'t>,
+        bound: Bound,
+    ) -> Result<(), SyntaxError> {
+        let input_at = (bound == Bound::Input).then_some(span.start);
         match self.bindings.get_mut(name) {
             Some(binding) => {
+                if let (Bound::Input | Bound::Constant, Some(at)) = (bound, binding.input_at) {
+                    return Err(input_bound_twice(self.source, name, span, at));
+                }
                 binding.value = value;
                 binding.input_at = binding.input_at.or(input_at);
             }
@@ -219,26 +232,7 @@ impl<'t> Parser<'t, '_> {
                     .insert(name.to_owned(), Binding { value, input_at });
             }
         }
-    }
-
-    /// An error if `name` was already bound to an input: binding it to
-    /// another number would give two gradients the same label.
-    fn check_not_an_input(&self, name: &str, span: &Range<usize>) -> Result<(), SyntaxError> {
-        let Some(at) = self.bindings.get(name).and_then(|b| b.input_at) else {
-            return Ok(());
-        };
-        let (line, column) = line_column(self.source, at);
-        Err(SyntaxError::new(
-            ErrorKind::InputBoundTwice,
-            span.clone(),
-            format!("{} is already an input", quoted(name)),
-        )
-        .help(format!(
-            "it was bound to a number on line {line}, column {column}; each input needs a name \
-             of its own, so that its gradient has a label of its own: choose another name here, \
-             like `{}2`, or remove the earlier binding",
-            short(name)
-        )))
+        Ok(())
     }
 
     /// The name being bound, which must not be a function's.
@@ -314,6 +308,42 @@ impl<'t> Parser<'t, '_> {
             .help("put an operator between operands (`2 * x`, not `2 x`), and end statements with a newline or `;`")),
         }
     }
+}
+
+/// What a name is being bound to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Bound {
+    /// A number, as an input.
+    Input,
+    /// A number, as a constant.
+    Constant,
+    /// An expression's node.
+    Expression,
+}
+
+/// The error for binding a number to `name` at `span` when `name` was
+/// bound to an input at byte `at` of `source`.
+fn input_bound_twice(source: &str, name: &str, span: &Range<usize>, at: usize) -> SyntaxError {
+    let (line, column) = line_column(source, at);
+    SyntaxError::new(
+        ErrorKind::InputBoundTwice,
+        span.clone(),
+        format!("{} is already an input", quoted(name)),
+    )
+    .help(format!(
+        "it was bound to a number on line {line}, column {column}; each input needs a name \
+         of its own, so that its gradient has a label of its own: choose another name here, \
+         like `{}2`, or remove the earlier binding",
+        short(name)
+    ))
+}
+
+/// How many names `source` may bind, at most: one per `=`, and a binding
+/// takes at least four bytes (`a=1;`). The bindings table is made this
+/// large at once, so it never grows by rehashing every name.
+fn most_bindings(source: &str) -> usize {
+    let equals = source.bytes().filter(|&b| b == b'=').count();
+    equals.min(source.len() / 4)
 }
 
 #[cfg(test)]
