@@ -21,77 +21,137 @@ pub(crate) fn write(
     program: &Program<'_>,
     grads: &Gradients,
 ) -> io::Result<()> {
-    out.write_all(b"{\"value\":")?;
-    number(out, program.output.value())?;
-    out.write_all(b",\"gradients\":{")?;
+    // Each piece is put together in `line`, then written in one call.
+    let mut line = Vec::with_capacity(256);
+    line.extend_from_slice(b"{\"value\":");
+    number(&mut line, program.output.value());
+    line.extend_from_slice(b",\"gradients\":{");
     for (i, (name, var)) in program.inputs.iter().enumerate() {
         if i > 0 {
-            out.write_all(b",")?;
+            line.push(b',');
         }
-        string(out, name)?;
-        out.write_all(b":")?;
-        number(out, grads.wrt(*var))?;
+        string(&mut line, name);
+        line.push(b':');
+        number(&mut line, grads.wrt(*var));
+        flush(out, &mut line)?;
     }
-    out.write_all(b"},\"nodes\":[")?;
-    for (i, node) in (0..tape.len()).filter_map(|i| tape.node(i)).enumerate() {
-        if i > 0 {
-            out.write_all(b",")?;
+    line.extend_from_slice(b"},\"nodes\":[");
+    for index in 0..tape.len() {
+        let Some(node) = tape.node(index) else {
+            continue;
+        };
+        if index > 0 {
+            line.push(b',');
         }
-        write_node(out, node, grads)?;
+        write_node(&mut line, index, node, grads);
+        flush(out, &mut line)?;
     }
-    out.write_all(b"]}\n")
+    line.extend_from_slice(b"]}\n");
+    flush(out, &mut line)
 }
 
-/// One node's object.
-fn write_node(out: &mut dyn Write, node: Var<'_>, grads: &Gradients) -> io::Result<()> {
-    write!(out, "{{\"id\":{},\"name\":", node.index())?;
+/// Writes `line` to `out` and empties it.
+fn flush(out: &mut dyn Write, line: &mut Vec<u8>) -> io::Result<()> {
+    out.write_all(line)?;
+    line.clear();
+    Ok(())
+}
+
+/// One node's object, for the node at `index`.
+fn write_node(line: &mut Vec<u8>, index: usize, node: Var<'_>, grads: &Gradients) {
+    line.extend_from_slice(b"{\"id\":");
+    integer(line, index);
+    line.extend_from_slice(b",\"name\":");
     match node.name() {
-        Some(name) => string(out, &name)?,
-        None => out.write_all(b"null")?,
+        Some(name) => string(line, &name),
+        None => line.extend_from_slice(b"null"),
     }
     let op = node.op();
-    out.write_all(b",\"op\":")?;
-    string(out, op.name())?;
-    out.write_all(b",\"parents\":[")?;
+    line.extend_from_slice(b",\"op\":");
+    string(line, op.name());
+    line.extend_from_slice(b",\"parents\":[");
     for (i, parent) in node.parents().iter().enumerate() {
         if i > 0 {
-            out.write_all(b",")?;
+            line.push(b',');
         }
-        write!(out, "{}", parent.index())?;
+        integer(line, parent.index());
     }
-    out.write_all(b"]")?;
+    line.push(b']');
     if let Some((scalar, side)) = op.scalar_operand() {
-        out.write_all(b",\"scalar\":")?;
-        number(out, scalar)?;
-        out.write_all(match side {
+        line.extend_from_slice(b",\"scalar\":");
+        number(line, scalar);
+        line.extend_from_slice(match side {
             ScalarSide::Left => b",\"scalar_side\":\"left\"",
             ScalarSide::Right => b",\"scalar_side\":\"right\"",
-        })?;
+        });
     }
-    out.write_all(b",\"value\":")?;
-    number(out, node.value())?;
-    out.write_all(b",\"grad\":")?;
+    line.extend_from_slice(b",\"value\":");
+    number(line, node.value());
+    line.extend_from_slice(b",\"grad\":");
     match grads.get(node) {
-        Some(g) => number(out, g)?,
-        None => out.write_all(b"null")?,
+        Some(g) => number(line, g),
+        None => line.extend_from_slice(b"null"),
     }
-    out.write_all(b"}")
+    line.push(b'}');
 }
 
 /// A number: exact when finite, else `"NaN"`, `"inf"` or `"-inf"`.
-fn number(out: &mut dyn Write, x: f64) -> io::Result<()> {
+fn number(line: &mut Vec<u8>, x: f64) {
     if x.is_nan() {
-        out.write_all(b"\"NaN\"")
+        line.extend_from_slice(b"\"NaN\"");
     } else if x == f64::INFINITY {
-        out.write_all(b"\"inf\"")
+        line.extend_from_slice(b"\"inf\"");
     } else if x == f64::NEG_INFINITY {
-        out.write_all(b"\"-inf\"")
+        line.extend_from_slice(b"\"-inf\"");
     } else {
-        serde_json::to_writer(out, &x).map_err(io::Error::from)
+        serde_json::to_writer(line, &x).expect("writing to memory does not fail");
     }
 }
 
-/// A string, escaped.
-fn string(out: &mut dyn Write, text: &str) -> io::Result<()> {
-    serde_json::to_writer(out, text).map_err(io::Error::from)
+/// A whole number in decimal.
+fn integer(line: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    line.extend_from_slice(&digits[at..]);
+}
+
+/// A string, quoted; escaped only if it has to be (names and op names
+/// never do).
+fn string(line: &mut Vec<u8>, text: &str) {
+    if text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        line.push(b'"');
+        line.extend_from_slice(text.as_bytes());
+        line.push(b'"');
+    } else {
+        serde_json::to_writer(line, text).expect("writing to memory does not fail");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_and_strings() {
+        let mut line = Vec::new();
+        for n in [0, 7, 10, 4_294_967_296, usize::MAX] {
+            integer(&mut line, n);
+            line.push(b' ');
+        }
+        string(&mut line, "w_1");
+        string(&mut line, "a\"b");
+        let text = String::from_utf8(line).unwrap();
+        assert_eq!(
+            text,
+            format!("0 7 10 4294967296 {} \"w_1\"\"a\\\"b\"", usize::MAX)
+        );
+    }
 }
