@@ -68,7 +68,11 @@ pub(crate) fn warnings(
     found.truncate(limit);
     if extra > 0 {
         found.push(Warning {
-            message: format!("and {extra} more warnings"),
+            message: if extra == 1 {
+                "and 1 more warning".to_owned()
+            } else {
+                format!("and {extra} more warnings")
+            },
             span: None,
             labels: Vec::new(),
         });

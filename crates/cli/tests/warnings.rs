@@ -73,3 +73,12 @@ fn a_warning_names_the_number_operand_that_is_not_finite() {
         "{err}"
     );
 }
+
+#[test]
+fn past_five_warnings_the_rest_are_counted() {
+    let err = warned("a = 0/0; b = 0/0; c = 0/0; d = 0/0; e = 0/0; f = 0/0; x = 1; x");
+    assert_eq!(err.matches("Warning:").count(), 5, "{err}");
+    assert!(err.ends_with("warning: and 1 more warning\n"), "{err}");
+    let err = warned("a = 0/0; b = 0/0; c = 0/0; d = 0/0; e = 0/0; f = 0/0; g = 0/0; x = 1; x");
+    assert!(err.ends_with("warning: and 2 more warnings\n"), "{err}");
+}
