@@ -8,9 +8,9 @@ use crate::note::{Note, NoteKind};
 
 /// What a token is.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Token {
+pub(crate) enum Token<'s> {
     Number(f64),
-    Ident(String),
+    Ident(&'s str),
     Const,
     Plus,
     Minus,
@@ -25,7 +25,7 @@ pub(crate) enum Token {
     End,
 }
 
-impl Token {
+impl Token<'_> {
     /// How the token reads in a message.
     pub(crate) fn describe(&self) -> String {
         match self {
@@ -48,8 +48,8 @@ impl Token {
 
 /// A token and where it stands in the source.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Spanned {
-    pub(crate) token: Token,
+pub(crate) struct Spanned<'s> {
+    pub(crate) token: Token<'s>,
     pub(crate) span: Range<usize>,
 }
 
@@ -59,7 +59,7 @@ pub(crate) struct Spanned {
 ///
 /// A character that starts no token, or a number that does not parse.
 #[cfg(test)]
-pub(crate) fn tokenize(source: &str) -> Result<Vec<Spanned>, SyntaxError> {
+pub(crate) fn tokenize(source: &str) -> Result<Vec<Spanned<'_>>, SyntaxError> {
     let mut lexer = Lexer::new(source);
     let mut tokens = Vec::new();
     while let Some(token) = lexer.next_token()? {
@@ -97,7 +97,7 @@ impl<'s> Lexer<'s> {
     /// # Errors
     ///
     /// A character that starts no token, or a number that does not parse.
-    pub(crate) fn next_token(&mut self) -> Result<Option<Spanned>, SyntaxError> {
+    pub(crate) fn next_token(&mut self) -> Result<Option<Spanned<'s>>, SyntaxError> {
         let source = self.source;
         let bytes = source.as_bytes();
         let mut i = self.pos;
@@ -145,7 +145,7 @@ impl<'s> Lexer<'s> {
                     }
                     let token = match &source[start..end] {
                         "const" => Token::Const,
-                        name => Token::Ident(name.to_owned()),
+                        name => Token::Ident(name),
                     };
                     Some((token, end))
                 }
@@ -245,7 +245,7 @@ fn number_end(bytes: &[u8], mut i: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn tokens(source: &str) -> Vec<Token> {
+    fn tokens(source: &str) -> Vec<Token<'_>> {
         tokenize(source)
             .unwrap()
             .into_iter()
@@ -258,19 +258,19 @@ mod tests {
         assert_eq!(
             tokens("x = 1e-3 * .5 # note\ny^2;"),
             [
-                Token::Ident("x".into()),
+                Token::Ident("x"),
                 Token::Equals,
                 Token::Number(1e-3),
                 Token::Star,
                 Token::Number(0.5),
                 Token::End,
-                Token::Ident("y".into()),
+                Token::Ident("y"),
                 Token::Caret,
                 Token::Number(2.0),
                 Token::End,
             ]
         );
-        assert_eq!(tokens("const c"), [Token::Const, Token::Ident("c".into())]);
+        assert_eq!(tokens("const c"), [Token::Const, Token::Ident("c")]);
     }
 
     #[test]

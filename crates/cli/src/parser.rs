@@ -9,7 +9,9 @@
 mod expression;
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::ops::Range;
+use std::rc::Rc;
 
 use autograd::{ScalarSide, Tape, Var};
 
@@ -31,7 +33,7 @@ pub struct Program<'t> {
     /// The name the last statement bound, if it bound one.
     pub output_name: Option<String>,
     /// Every input variable (a name bound to a number), in the order bound.
-    pub inputs: Vec<(String, Var<'t>)>,
+    pub inputs: Vec<(Rc<str>, Var<'t>)>,
     /// Where in the source each computed node was written: `(node index,
     /// span)`.
     pub origins: Vec<(usize, Range<usize>)>,
@@ -65,8 +67,10 @@ enum Value<'t> {
 }
 
 /// What a name is bound to.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Binding<'t> {
+    /// The name, shared with the table's key and the nodes named by it.
+    name: Rc<str>,
     value: Value<'t>,
     /// Where the name was bound to an input, if it ever was.
     input_at: Option<usize>,
@@ -93,6 +97,7 @@ pub fn evaluate<'t>(tape: &'t Tape, source: &str) -> Result<Program<'t>, SyntaxE
         depth: 0,
         folder: Folder::new(),
         bindings: HashMap::with_capacity(most_bindings(source)),
+        names: Vec::new(),
         inputs: Vec::new(),
         origins: Vec::new(),
         odd_operands: Vec::new(),
@@ -107,13 +112,16 @@ struct Parser<'t, 's> {
     /// How many levels of nesting are open.
     depth: usize,
     folder: Folder,
-    bindings: HashMap<String, Binding<'t>>,
-    inputs: Vec<(String, Var<'t>)>,
+    bindings: HashMap<Rc<str>, Binding<'t>>,
+    /// Every name bound, in the order first bound: what "did you mean"
+    /// reads, in memory order rather than the table's scattered order.
+    names: Vec<Rc<str>>,
+    inputs: Vec<(Rc<str>, Var<'t>)>,
     origins: Vec<(usize, Range<usize>)>,
     odd_operands: Vec<OddOperand>,
 }
 
-impl<'t> Parser<'t, '_> {
+impl<'t, 's> Parser<'t, 's> {
     fn program(mut self) -> Result<Program<'t>, SyntaxError> {
         let mut last = None;
         while self.tokens.peek()?.is_some() {
@@ -137,7 +145,7 @@ impl<'t> Parser<'t, '_> {
         notes.extend(self.tokens.take_notes());
         Ok(Program {
             output,
-            output_name: name,
+            output_name: name.map(str::to_owned),
             inputs: self.inputs,
             origins: self.origins,
             odd_operands: self.odd_operands,
@@ -146,7 +154,7 @@ impl<'t> Parser<'t, '_> {
     }
 
     /// One statement, and the end of it; `None` for an empty one.
-    fn statement(&mut self) -> Result<Option<(Value<'t>, Option<String>)>, SyntaxError> {
+    fn statement(&mut self) -> Result<Option<(Value<'t>, Option<&'s str>)>, SyntaxError> {
         let binding = matches!(self.tokens.peek()?, Some(Token::Ident(_)))
             && matches!(self.tokens.peek_at(1)?, Some(t) if t.token == Token::Equals);
         let result = match self.tokens.peek()? {
@@ -157,7 +165,7 @@ impl<'t> Parser<'t, '_> {
             Some(Token::Const) => {
                 self.tokens.advance()?;
                 let (name, name_span) = self.binding_name()?;
-                self.expect_equals(&name)?;
+                self.expect_equals(name)?;
                 let (value, span) = self.expression(0)?;
                 let Value::Number(number) = value else {
                     return Err(SyntaxError::new(
@@ -165,34 +173,36 @@ impl<'t> Parser<'t, '_> {
                         span,
                         format!(
                             "`const {}` must be bound to a number, and this expression uses a name",
-                            short(&name)
+                            short(name)
                         ),
                     )
                     .help(format!(
                         "write a number or numbers alone, like `const {0} = 2.5` or `const {0} = 1/3`; \
                          for an expression of names leave out `const`",
-                        short(&name)
+                        short(name)
                     )));
                 };
-                let node = self.tape.constant_named(name.clone(), number.x);
-                self.bind(&name, &name_span, Value::Node(node), Bound::Constant)?;
-                (Value::Node(node), Some(name))
+                let node = self.tape.constant(number.x);
+                let key = self.bind(name, &name_span, Value::Node(node), Bound::Constant)?;
+                (Value::Node(node.named(key)), Some(name))
             }
             Some(Token::Ident(_)) if binding => {
                 let (name, name_span) = self.binding_name()?;
                 self.tokens.advance()?; // `=`
+                // Nodes recorded from here on are this statement's, and unnamed.
+                let fresh = self.tape.len();
                 let value = match self.expression(0)?.0 {
                     Value::Number(number) => {
-                        let input = self.tape.var_named(name.clone(), number.x);
-                        self.bind(&name, &name_span, Value::Node(input), Bound::Input)?;
-                        self.inputs.push((name.clone(), input));
+                        let input = self.tape.var(number.x);
+                        let key = self.bind(name, &name_span, Value::Node(input), Bound::Input)?;
+                        self.inputs.push((Rc::clone(&key), input.named(key)));
                         Value::Node(input)
                     }
                     Value::Node(v) => {
-                        if v.name().is_none() {
-                            v.named(name.clone());
+                        let key = self.bind(name, &name_span, Value::Node(v), Bound::Expression)?;
+                        if v.index() >= fresh {
+                            v.named(key);
                         }
-                        self.bind(&name, &name_span, Value::Node(v), Bound::Expression)?;
                         Value::Node(v)
                     }
                 };
@@ -211,38 +221,47 @@ impl<'t> Parser<'t, '_> {
     ///
     /// Binding a number to a name that was bound to an input: the two
     /// gradients would have the same label.
+    /// Returns the name, shared with the bindings table, to name nodes with.
     fn bind(
         &mut self,
         name: &str,
         span: &Range<usize>,
         value: Value<'t>,
         bound: Bound,
-    ) -> Result<(), SyntaxError> {
+    ) -> Result<Rc<str>, SyntaxError> {
         let input_at = (bound == Bound::Input).then_some(span.start);
-        match self.bindings.get_mut(name) {
-            Some(binding) => {
+        // One probe of the table, for an Rc that a known name then drops.
+        match self.bindings.entry(Rc::from(name)) {
+            Entry::Occupied(mut entry) => {
+                let binding = entry.get_mut();
                 if let (Bound::Input | Bound::Constant, Some(at)) = (bound, binding.input_at) {
                     return Err(input_bound_twice(self.source, name, span, at));
                 }
                 binding.value = value;
                 binding.input_at = binding.input_at.or(input_at);
+                Ok(Rc::clone(&binding.name))
             }
-            None => {
-                self.bindings
-                    .insert(name.to_owned(), Binding { value, input_at });
+            Entry::Vacant(entry) => {
+                let key = Rc::clone(entry.key());
+                self.names.push(Rc::clone(&key));
+                entry.insert(Binding {
+                    name: Rc::clone(&key),
+                    value,
+                    input_at,
+                });
+                Ok(key)
             }
         }
-        Ok(())
     }
 
     /// The name being bound, which must not be a function's.
-    fn binding_name(&mut self) -> Result<(String, Range<usize>), SyntaxError> {
+    fn binding_name(&mut self) -> Result<(&'s str, Range<usize>), SyntaxError> {
         match self.tokens.advance()? {
             Some(Spanned {
                 token: Token::Ident(name),
                 span,
             }) => {
-                if expression::arity(&name).is_some() {
+                if expression::arity(name).is_some() {
                     return Err(SyntaxError::new(
                         ErrorKind::FunctionAsValue,
                         span,
@@ -357,7 +376,7 @@ mod tests {
         let inputs = program
             .inputs
             .iter()
-            .map(|(n, v)| (n.clone(), grads.wrt(*v)))
+            .map(|(n, v)| (n.to_string(), grads.wrt(*v)))
             .collect();
         (program.output.value(), inputs)
     }

@@ -12,7 +12,7 @@ pub(crate) struct Tokens<'s> {
     lexer: Lexer<'s>,
     source_len: usize,
     /// Tokens read ahead, next first.
-    ahead: Vec<Spanned>,
+    ahead: Vec<Spanned<'s>>,
     /// The span of the last token consumed, for errors at the end.
     last_span: Range<usize>,
     /// The spans of the `(` still open; inside them a newline is whitespace.
@@ -31,7 +31,7 @@ impl<'s> Tokens<'s> {
     }
 
     /// The token `n` ahead (0 = next), skipping line ends inside parentheses.
-    pub(crate) fn peek_at(&mut self, n: usize) -> Result<Option<&Spanned>, SyntaxError> {
+    pub(crate) fn peek_at(&mut self, n: usize) -> Result<Option<&Spanned<'s>>, SyntaxError> {
         while self.ahead.len() <= n {
             match self.lexer.next_token()? {
                 Some(t)
@@ -44,19 +44,19 @@ impl<'s> Tokens<'s> {
     }
 
     /// Whether an end-of-statement token is a newline (not a `;`).
-    fn is_newline(&self, token: &Spanned) -> bool {
+    fn is_newline(&self, token: &Spanned<'_>) -> bool {
         // Newlines and `;` both end statements, but only a newline may sit
         // inside parentheses; the source byte under the token tells which.
         self.lexer.byte_at(token.span.start) == Some(b'\n')
     }
 
     /// The next token.
-    pub(crate) fn peek(&mut self) -> Result<Option<&Token>, SyntaxError> {
+    pub(crate) fn peek(&mut self) -> Result<Option<&Token<'s>>, SyntaxError> {
         Ok(self.peek_at(0)?.map(|t| &t.token))
     }
 
     /// Consumes the next token.
-    pub(crate) fn advance(&mut self) -> Result<Option<Spanned>, SyntaxError> {
+    pub(crate) fn advance(&mut self) -> Result<Option<Spanned<'s>>, SyntaxError> {
         self.peek_at(0)?;
         if self.ahead.is_empty() {
             return Ok(None);

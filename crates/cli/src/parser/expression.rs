@@ -37,7 +37,7 @@ pub(super) fn arity(name: &str) -> Option<usize> {
 /// An operand and where it was written.
 type Operand<'t> = (Value<'t>, Range<usize>);
 
-impl<'t> Parser<'t, '_> {
+impl<'t, 's> Parser<'t, 's> {
     /// Opens a level of nesting at `span`.
     fn enter(&mut self, span: &Range<usize>) -> Result<(), SyntaxError> {
         self.depth += 1;
@@ -94,7 +94,7 @@ impl<'t> Parser<'t, '_> {
     /// The right-hand operand of `operator`, or an error naming it.
     fn operand_after(
         &mut self,
-        operator: &Spanned,
+        operator: &Spanned<'_>,
         min_bp: u8,
     ) -> Result<Operand<'t>, SyntaxError> {
         if matches!(self.tokens.peek()?, None | Some(Token::End)) {
@@ -135,7 +135,7 @@ impl<'t> Parser<'t, '_> {
                 if matches!(self.tokens.peek()?, Some(Token::LParen)) {
                     return self.call(name, token.span);
                 }
-                if arity(&name).is_some() {
+                if arity(name).is_some() {
                     return Err(SyntaxError::new(
                         ErrorKind::FunctionAsValue,
                         token.span,
@@ -143,9 +143,9 @@ impl<'t> Parser<'t, '_> {
                     )
                     .help(format!("call it: `{name}(x)`")));
                 }
-                match self.bindings.get(&name) {
+                match self.bindings.get(name) {
                     Some(binding) => Ok((binding.value, token.span)),
-                    None => Err(self.unknown_name(&name, token.span)),
+                    None => Err(self.unknown_name(name, token.span)),
                 }
             }
             Token::RParen => Err(SyntaxError::new(
@@ -204,7 +204,7 @@ impl<'t> Parser<'t, '_> {
             span,
             format!("unknown name {}", quoted(name)),
         );
-        match names::closest(name, self.bindings.keys().map(String::as_str)) {
+        match names::closest(name, self.names.iter().map(|k| &**k)) {
             Some(known) => error.help(format!("did you mean {}?", quoted(known))),
             None => error.help(format!(
                 "bind it before using it, for example `{} = 1.5`",
@@ -213,12 +213,12 @@ impl<'t> Parser<'t, '_> {
         }
     }
 
-    fn call(&mut self, name: String, name_span: Range<usize>) -> Result<Operand<'t>, SyntaxError> {
-        let Some(expected) = arity(&name) else {
+    fn call(&mut self, name: &str, name_span: Range<usize>) -> Result<Operand<'t>, SyntaxError> {
+        let Some(expected) = arity(name) else {
             return Err(SyntaxError::new(
                 ErrorKind::UnknownFunction,
                 name_span,
-                format!("unknown function {}", quoted(&name)),
+                format!("unknown function {}", quoted(name)),
             )
             .help("the functions are sigmoid, exp, ln, tanh, relu, sqrt and pow(a, b)"));
         };
@@ -277,9 +277,9 @@ impl<'t> Parser<'t, '_> {
             return Ok((self.power(first, second, span.clone()), span));
         }
         let value = match first.0 {
-            Value::Number(x) => Value::Number(self.folder.call(&name, x, &span)),
+            Value::Number(x) => Value::Number(self.folder.call(name, x, &span)),
             Value::Node(x) => {
-                let y = match name.as_str() {
+                let y = match name {
                     "sigmoid" => x.sigmoid(),
                     "exp" => x.exp(),
                     "ln" => x.ln(),
@@ -331,7 +331,7 @@ impl<'t> Parser<'t, '_> {
 
     fn binary(
         &mut self,
-        operator: &Token,
+        operator: &Token<'_>,
         (a, a_span): Operand<'t>,
         (b, b_span): Operand<'t>,
         span: Range<usize>,
