@@ -36,7 +36,7 @@ pub(crate) fn differentiate(
         }
     };
     let grads = if cli.detect_anomaly {
-        match gradients_without_anomaly(&program, source.len()) {
+        match gradients_without_anomaly(&program, source) {
             Ok(grads) => grads,
             Err((span, message, help)) => {
                 let text = report::anomaly(name, source, &span, &message, help, colour);
@@ -86,12 +86,16 @@ pub(crate) fn differentiate(
 /// An anomaly comes back as its span, message and help.
 fn gradients_without_anomaly(
     program: &Program<'_>,
-    source_len: usize,
+    source: &str,
 ) -> Result<Gradients, (Range<usize>, String, &'static str)> {
-    if let Some(note) = program.notes.iter().find(|n| n.kind == NoteKind::NotFinite) {
+    if let Some(note) = program
+        .notes
+        .iter()
+        .find(|n| n.kind() == NoteKind::NotFinite)
+    {
         return Err((
             note.span.clone(),
-            format!("anomaly while reading: {}", note.message),
+            format!("anomaly while reading: {}", note.message(source)),
             "the first number computed from numbers alone that is not finite; \
              without --detect-anomaly this is a warning",
         ));
@@ -101,7 +105,7 @@ fn gradients_without_anomaly(
             .origins
             .iter()
             .find(|(node, _)| *node == anomaly.node)
-            .map_or(0..source_len, |(_, span)| span.clone());
+            .map_or(0..source.len(), |(_, span)| span.clone());
         (
             span,
             anomaly.to_string(),

@@ -2,9 +2,9 @@
 //! `-2^2`, `sqrt(2)`) is a number, not nodes, and remembers the note that
 //! says where it first stopped being finite.
 
-use autograd::{Mark, Shortest, Tape};
+use autograd::{Mark, Tape};
 
-use crate::note::{Note, NoteKind};
+use crate::note::{Note, What};
 
 /// A number known while parsing.
 #[derive(Clone, Copy, Debug)]
@@ -60,15 +60,22 @@ impl Folder {
             '/' => a.x / b.x,
             _ => unreachable!("internal error: only + - * / fold this way"),
         };
-        self.result(x, &[a, b], span, || {
-            format!("{} {op} {}", Shortest(a.x), Shortest(b.x))
+        self.result(x, &[a, b], span, || What::Arithmetic {
+            op,
+            a: a.x,
+            b: b.x,
+            x,
         })
     }
 
     /// `a ^ b`, as `powf`.
     pub(crate) fn power(&mut self, a: Num, b: Num, span: &std::ops::Range<usize>) -> Num {
-        self.result(a.x.powf(b.x), &[a, b], span, || {
-            format!("{} ^ {}", Shortest(a.x), Shortest(b.x))
+        let x = a.x.powf(b.x);
+        self.result(x, &[a, b], span, || What::Arithmetic {
+            op: '^',
+            a: a.x,
+            b: b.x,
+            x,
         })
     }
 
@@ -79,7 +86,12 @@ impl Folder {
 
     /// `function(a)` for one of the engine's one-argument functions, with
     /// the engine's value for it.
-    pub(crate) fn call(&mut self, function: &str, a: Num, span: &std::ops::Range<usize>) -> Num {
+    pub(crate) fn call(
+        &mut self,
+        function: &'static str,
+        a: Num,
+        span: &std::ops::Range<usize>,
+    ) -> Num {
         let x = {
             let c = self.scratch.constant(a.x);
             let y = match function {
@@ -94,18 +106,22 @@ impl Folder {
             y.value()
         };
         self.scratch.rewind(self.empty);
-        self.result(x, &[a], span, || format!("{function}({})", Shortest(a.x)))
+        self.result(x, &[a], span, || What::Call {
+            function,
+            a: a.x,
+            x,
+        })
     }
 
     /// The number `x` computed from `operands` at `span`: when it is not
     /// finite, the note of the operand that was not finite already, or a
-    /// new note saying `describe() is x`.
+    /// new note on `what()`.
     fn result(
         &mut self,
         x: f64,
         operands: &[Num],
         span: &std::ops::Range<usize>,
-        describe: impl FnOnce() -> String,
+        what: impl FnOnce() -> What,
     ) -> Num {
         if x.is_finite() {
             return Num::literal(x);
@@ -114,9 +130,8 @@ impl Folder {
             return Num { x, note: odd.note };
         }
         self.notes.push(Note {
-            kind: NoteKind::NotFinite,
             span: span.clone(),
-            message: format!("{} is {}", describe(), Shortest(x)),
+            what: what(),
         });
         Num {
             x,
@@ -142,7 +157,7 @@ mod tests {
         assert_eq!((fine.x, fine.note), (0.0, None));
         let ln = folder.call("ln", Num::literal(-1.0), &(30..36));
         assert_eq!(ln.note, Some(1));
-        let messages: Vec<&str> = folder.notes.iter().map(|n| n.message.as_str()).collect();
+        let messages: Vec<String> = folder.notes.iter().map(|n| n.message("")).collect();
         assert_eq!(messages, ["1e308 * 10 is inf", "ln(-1) is NaN"]);
     }
 

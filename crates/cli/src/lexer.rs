@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use crate::error::{ErrorKind, SyntaxError};
 use crate::names::short;
-use crate::note::{Note, NoteKind};
+use crate::note::{Note, What};
 
 /// What a token is.
 #[derive(Clone, Debug, PartialEq)]
@@ -131,8 +131,11 @@ impl<'s> Lexer<'s> {
                 b'0'..=b'9' | b'.' => {
                     let end = number_end(bytes, i);
                     let x = number(&source[start..end], start)?;
-                    if let Some(note) = underflow(&source[start..end], x, start) {
-                        self.notes.push(note);
+                    if reads_as_zero(&source[start..end], x) {
+                        self.notes.push(Note {
+                            span: start..end,
+                            what: What::Underflow,
+                        });
                     }
                     Some((Token::Number(x), end))
                 }
@@ -187,33 +190,23 @@ fn number(text: &str, start: usize) -> Result<f64, SyntaxError> {
         Ok(_) => Err(SyntaxError::new(
             ErrorKind::BadNumber,
             span,
-            format!("`{text}` is too large for a 64-bit float"),
+            format!("`{}` is too large for a 64-bit float", short(text)),
         )
         .help("numbers must be finite; the largest is about 1.8e308")),
         Err(_) => Err(SyntaxError::new(
             ErrorKind::BadNumber,
             span,
-            format!("`{text}` is not a number"),
+            format!("`{}` is not a number", short(text)),
         )
         .help("write numbers like 2, 0.05, .5 or 1e-3")),
     }
 }
 
-/// A note when the literal `text`, read as `x`, is not zero but reads as 0:
+/// Whether the literal `text`, read as `x`, is not zero but reads as 0:
 /// smaller than the smallest 64-bit float.
-fn underflow(text: &str, x: f64, start: usize) -> Option<Note> {
+fn reads_as_zero(text: &str, x: f64) -> bool {
     let digits = text.split(['e', 'E']).next().unwrap_or(text);
-    if x != 0.0 || !digits.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
-        return None;
-    }
-    Some(Note {
-        kind: NoteKind::Underflow,
-        span: start..start + text.len(),
-        message: format!(
-            "`{}` reads as 0: it is smaller than the smallest 64-bit float, about 4.9e-324",
-            short(text)
-        ),
-    })
+    x == 0.0 && digits.bytes().any(|b| (b'1'..=b'9').contains(&b))
 }
 
 /// Where the number starting at `i` ends: digits and dots, then an exponent
@@ -293,6 +286,10 @@ mod tests {
         while lexer.next_token().unwrap().is_some() {}
         let spans: Vec<_> = lexer.notes.iter().map(|n| n.span.clone()).collect();
         assert_eq!(spans, [0..6, 34..48]);
-        assert!(lexer.notes[0].message.starts_with("`1e-400` reads as 0"));
+        assert!(
+            lexer.notes[0]
+                .message("1e-400")
+                .starts_with("`1e-400` reads as 0")
+        );
     }
 }

@@ -38,7 +38,7 @@ use std::path::PathBuf;
 use clap::Parser;
 
 pub use error::{ErrorKind, SyntaxError};
-pub use note::{Note, NoteKind};
+pub use note::{Note, NoteKind, What};
 pub use parser::{MAX_DEPTH, OddOperand, Program, evaluate};
 
 /// The language, shown by `grad --help`.

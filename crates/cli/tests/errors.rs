@@ -347,3 +347,40 @@ fn a_byte_order_mark_that_starts_the_program_is_skipped_without_shifting_columns
         common::help().contains("A byte-order mark at the very start of the program is skipped")
     );
 }
+
+#[test]
+fn a_huge_number_literal_gets_a_short_message() {
+    let digits = "1".repeat(MEGABYTES << 20);
+    for (program, message) in [
+        (format!("x = {digits}"), "is too large for a 64-bit float"),
+        (format!("x = {digits}.2.3"), "is not a number"),
+    ] {
+        let (status, err) = finishes(program);
+        assert_eq!(status, 2);
+        assert!(err.contains(message), "{}", &err[..err.len().min(2_000)]);
+        assert!(err.len() < 4_000, "a {}-byte message", err.len());
+    }
+}
+
+#[test]
+fn millions_of_warnings_are_found_quickly_and_a_few_are_shown() {
+    let count = MEGABYTES * 100_000;
+    // (line, warnings beyond those of the lines: x/x also has a NaN slope)
+    for (line, beyond) in [
+        ("y{i} = 0/0\n", 0),
+        ("y{i} = x / x\n", 1),
+        ("y{i} = x * 1e-400\n", 0),
+    ] {
+        let mut program = String::from("x = 0\n");
+        for i in 0..count {
+            program.push_str(&line.replace("{i}", &i.to_string()));
+        }
+        let (status, err) = finishes(program);
+        assert_eq!(status, 0, "{line}");
+        assert_eq!(err.matches("Warning:").count(), 5, "{line}: {err}");
+        assert!(
+            err.contains(&format!("and {} more warnings", count + beyond - 5)),
+            "{line}: {err}"
+        );
+    }
+}

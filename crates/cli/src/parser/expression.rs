@@ -31,7 +31,13 @@ const FUNCTIONS: [(&str, usize); 7] = [
 
 /// How many arguments the function `name` takes, if there is one.
 pub(super) fn arity(name: &str) -> Option<usize> {
-    FUNCTIONS.iter().find(|(f, _)| *f == name).map(|(_, n)| *n)
+    function(name).map(|(_, n)| n)
+}
+
+/// The function `name`, if there is one: its name as the language keeps
+/// it, and how many arguments it takes.
+fn function(name: &str) -> Option<(&'static str, usize)> {
+    FUNCTIONS.iter().find(|(f, _)| *f == name).copied()
 }
 
 /// An operand and where it was written.
@@ -214,7 +220,7 @@ impl<'t, 's> Parser<'t, 's> {
     }
 
     fn call(&mut self, name: &str, name_span: Range<usize>) -> Result<Operand<'t>, SyntaxError> {
-        let Some(expected) = arity(name) else {
+        let Some((name, expected)) = function(name) else {
             return Err(SyntaxError::new(
                 ErrorKind::UnknownFunction,
                 name_span,
