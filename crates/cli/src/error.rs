@@ -25,11 +25,13 @@ pub enum ErrorKind {
     UnbalancedParentheses,
     /// Something left over after a complete statement.
     UnexpectedToken,
-    /// `const` bound to something other than a number.
+    /// `const` bound to an expression that uses a name.
     ConstNeedsNumber,
+    /// A number bound to a name that already named an input.
+    InputBoundTwice,
     /// A function's name used as a value or bound.
     FunctionAsValue,
-    /// Parentheses, unary minus or `^` nested past the limit.
+    /// Parentheses, calls, unary minus or `^` nested past the limit.
     TooDeep,
 }
 

@@ -3,12 +3,14 @@
 use std::ops::Range;
 
 use crate::error::{ErrorKind, SyntaxError};
+use crate::names::short;
+use crate::note::{Note, What};
 
 /// What a token is.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Token {
+pub(crate) enum Token<'s> {
     Number(f64),
-    Ident(String),
+    Ident(&'s str),
     Const,
     Plus,
     Minus,
@@ -23,12 +25,12 @@ pub(crate) enum Token {
     End,
 }
 
-impl Token {
+impl Token<'_> {
     /// How the token reads in a message.
     pub(crate) fn describe(&self) -> String {
         match self {
-            Token::Number(x) => format!("the number {x}"),
-            Token::Ident(name) => format!("`{name}`"),
+            Token::Number(x) => format!("the number {}", autograd::Shortest(*x)),
+            Token::Ident(name) => crate::names::quoted(name),
             Token::Const => "`const`".to_owned(),
             Token::Plus => "`+`".to_owned(),
             Token::Minus => "`-`".to_owned(),
@@ -46,8 +48,8 @@ impl Token {
 
 /// A token and where it stands in the source.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Spanned {
-    pub(crate) token: Token,
+pub(crate) struct Spanned<'s> {
+    pub(crate) token: Token<'s>,
     pub(crate) span: Range<usize>,
 }
 
@@ -57,7 +59,7 @@ pub(crate) struct Spanned {
 ///
 /// A character that starts no token, or a number that does not parse.
 #[cfg(test)]
-pub(crate) fn tokenize(source: &str) -> Result<Vec<Spanned>, SyntaxError> {
+pub(crate) fn tokenize(source: &str) -> Result<Vec<Spanned<'_>>, SyntaxError> {
     let mut lexer = Lexer::new(source);
     let mut tokens = Vec::new();
     while let Some(token) = lexer.next_token()? {
@@ -72,11 +74,17 @@ pub(crate) fn tokenize(source: &str) -> Result<Vec<Spanned>, SyntaxError> {
 pub(crate) struct Lexer<'s> {
     source: &'s str,
     pos: usize,
+    /// Notes on the numbers read so far: those that read as 0.
+    pub(crate) notes: Vec<Note>,
 }
 
 impl<'s> Lexer<'s> {
     pub(crate) fn new(source: &'s str) -> Self {
-        Lexer { source, pos: 0 }
+        Lexer {
+            source,
+            pos: 0,
+            notes: Vec::new(),
+        }
     }
 
     /// The source byte at `index`, if there is one.
@@ -89,7 +97,7 @@ impl<'s> Lexer<'s> {
     /// # Errors
     ///
     /// A character that starts no token, or a number that does not parse.
-    pub(crate) fn next_token(&mut self) -> Result<Option<Spanned>, SyntaxError> {
+    pub(crate) fn next_token(&mut self) -> Result<Option<Spanned<'s>>, SyntaxError> {
         let source = self.source;
         let bytes = source.as_bytes();
         let mut i = self.pos;
@@ -122,7 +130,14 @@ impl<'s> Lexer<'s> {
                 b'=' => simple(Token::Equals),
                 b'0'..=b'9' | b'.' => {
                     let end = number_end(bytes, i);
-                    Some((number(&source[start..end], start)?, end))
+                    let x = number(&source[start..end], start)?;
+                    if reads_as_zero(&source[start..end], x) {
+                        self.notes.push(Note {
+                            span: start..end,
+                            what: What::Underflow,
+                        });
+                    }
+                    Some((Token::Number(x), end))
                 }
                 c if c.is_ascii_alphabetic() || c == b'_' => {
                     let mut end = i;
@@ -133,22 +148,11 @@ impl<'s> Lexer<'s> {
                     }
                     let token = match &source[start..end] {
                         "const" => Token::Const,
-                        name => Token::Ident(name.to_owned()),
+                        name => Token::Ident(name),
                     };
                     Some((token, end))
                 }
-                _ => {
-                    let ch = source[start..].chars().next().unwrap_or('?');
-                    let end = start + ch.len_utf8();
-                    return Err(SyntaxError::new(
-                        ErrorKind::UnexpectedCharacter,
-                        start..end,
-                        format!("unexpected character `{}`", ch.escape_debug()),
-                    )
-                    .help(
-                        "a program uses numbers, names, + - * / ^, parentheses, `=`, `;` and # comments",
-                    ));
-                }
+                _ => return Err(unexpected(source, start)),
             };
             break token.map(|(token, end)| Spanned {
                 token,
@@ -160,24 +164,49 @@ impl<'s> Lexer<'s> {
     }
 }
 
+/// The error for the character at byte `start`, which starts no token.
+fn unexpected(source: &str, start: usize) -> SyntaxError {
+    let ch = source[start..].chars().next().unwrap_or('?');
+    let error = SyntaxError::new(
+        ErrorKind::UnexpectedCharacter,
+        start..start + ch.len_utf8(),
+        format!("unexpected character `{}`", ch.escape_debug()),
+    );
+    if ch == '\u{feff}' {
+        error.help(
+            "this is an invisible byte-order mark, allowed only as the very first character \
+             of a program; delete it",
+        )
+    } else {
+        error.help("a program uses numbers, names, + - * / ^, parentheses, `=`, `;` and # comments")
+    }
+}
+
 /// The number `text`, which starts at byte `start`.
-fn number(text: &str, start: usize) -> Result<Token, SyntaxError> {
+fn number(text: &str, start: usize) -> Result<f64, SyntaxError> {
     let span = start..start + text.len();
     match text.parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(Token::Number(x)),
+        Ok(x) if x.is_finite() => Ok(x),
         Ok(_) => Err(SyntaxError::new(
             ErrorKind::BadNumber,
             span,
-            format!("`{text}` is too large for a 64-bit float"),
+            format!("`{}` is too large for a 64-bit float", short(text)),
         )
         .help("numbers must be finite; the largest is about 1.8e308")),
         Err(_) => Err(SyntaxError::new(
             ErrorKind::BadNumber,
             span,
-            format!("`{text}` is not a number"),
+            format!("`{}` is not a number", short(text)),
         )
         .help("write numbers like 2, 0.05, .5 or 1e-3")),
     }
+}
+
+/// Whether the literal `text`, read as `x`, is not zero but reads as 0:
+/// smaller than the smallest 64-bit float.
+fn reads_as_zero(text: &str, x: f64) -> bool {
+    let digits = text.split(['e', 'E']).next().unwrap_or(text);
+    x == 0.0 && digits.bytes().any(|b| (b'1'..=b'9').contains(&b))
 }
 
 /// Where the number starting at `i` ends: digits and dots, then an exponent
@@ -209,7 +238,7 @@ fn number_end(bytes: &[u8], mut i: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn tokens(source: &str) -> Vec<Token> {
+    fn tokens(source: &str) -> Vec<Token<'_>> {
         tokenize(source)
             .unwrap()
             .into_iter()
@@ -222,19 +251,19 @@ mod tests {
         assert_eq!(
             tokens("x = 1e-3 * .5 # note\ny^2;"),
             [
-                Token::Ident("x".into()),
+                Token::Ident("x"),
                 Token::Equals,
                 Token::Number(1e-3),
                 Token::Star,
                 Token::Number(0.5),
                 Token::End,
-                Token::Ident("y".into()),
+                Token::Ident("y"),
                 Token::Caret,
                 Token::Number(2.0),
                 Token::End,
             ]
         );
-        assert_eq!(tokens("const c"), [Token::Const, Token::Ident("c".into())]);
+        assert_eq!(tokens("const c"), [Token::Const, Token::Ident("c")]);
     }
 
     #[test]
@@ -249,5 +278,18 @@ mod tests {
         assert_eq!((e.kind, e.span), (ErrorKind::UnexpectedCharacter, 6..7));
         let e = tokenize("a = é").unwrap_err();
         assert_eq!(e.span, 4..6);
+    }
+
+    #[test]
+    fn a_literal_that_reads_as_zero_gets_a_note() {
+        let mut lexer = Lexer::new("1e-400 0e-400 0.0 1e-320 00.000e5 0.0000001e-400");
+        while lexer.next_token().unwrap().is_some() {}
+        let spans: Vec<_> = lexer.notes.iter().map(|n| n.span.clone()).collect();
+        assert_eq!(spans, [0..6, 34..48]);
+        assert!(
+            lexer.notes[0]
+                .message("1e-400")
+                .starts_with("`1e-400` reads as 0")
+        );
     }
 }

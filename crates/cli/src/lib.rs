@@ -17,37 +17,51 @@
 //! ```
 #![deny(missing_docs)]
 
+mod differentiate;
 mod error;
+mod excerpt;
+mod fold;
+mod json;
 mod lexer;
+mod names;
+mod note;
 mod output;
 mod parser;
 mod report;
+mod tokens;
+mod warnings;
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
-use autograd::Tape;
 use clap::Parser;
 
 pub use error::{ErrorKind, SyntaxError};
-pub use parser::{MAX_DEPTH, Program, evaluate};
+pub use note::{Note, NoteKind, What};
+pub use parser::{MAX_DEPTH, OddOperand, Program, evaluate};
 
 /// The language, shown by `grad --help`.
-const LANGUAGE: &str = "\
-THE LANGUAGE
-  Statements are separated by newlines or `;`; `#` starts a comment.
-  name = 1.5          an input: a name bound to a number gets a gradient
-  const c = 2         a constant: no gradient
+const LANGUAGE: &str = r#"THE LANGUAGE
+  Statements are separated by newlines or `;`; `#` starts a comment. A
+  byte-order mark at the very start of the program is skipped.
+  x = 1.5             an input: a name bound to a number gets a gradient;
+                      so does a name bound to numbers alone (x = -2^2,
+                      x = 1/3, x = sqrt(2)). Each input needs a name of its
+                      own: binding an input's name to another number is an
+                      error.
+  const c = 2         a constant, of a number or numbers alone: no gradient
   name = expr         binds the expression's node to the name
   expr                an expression statement
-  The last statement is the output. Rebinding a name (c = c + 1) reads its
-  previous value.
+  The last statement is the output. Rebinding a name to an expression
+  (c = c + 1) reads its previous value.
 
   Expressions: numbers (2, 0.05, 1e-3), names, + - * /, unary -, ^ (right
   associative, binding tighter than unary minus: -x^2 is -(x^2), 2^3^2 is
   512), parentheses, and the functions sigmoid exp ln tanh relu sqrt and
-  pow(a, b).
+  pow(a, b). They nest at most 256 levels deep: each `(`, each call, each
+  unary minus and each `^` opens one level until its operand ends, so
+  ((x)), exp(exp(x)), --x and x^2^2 are each two levels.
 
 EXAMPLES
   grad 'x = 3; y = x^2 + 2*x'
@@ -55,11 +69,23 @@ EXAMPLES
   echo 'a = 2; b = 3; pow(a, b)' | grad --json
   grad -f network.txt --dot graph.dot
 
-EXIT STATUS
+JSON OUTPUT (--json)
+  {"value": V, "gradients": {"x": G, ...}, "nodes": [NODE, ...]}, each NODE
+  {"id", "name", "op", "parents", "value", "grad"}: "parents" are node ids
+  in operand order; an op with a number operand also has "scalar" and
+  "scalar_side" ("left" or "right"): x*10 is {"op": "mul", "parents": [0],
+  "scalar": 10, "scalar_side": "right"}. Numbers are exact: each reads back
+  as the same 64-bit float. JSON has no NaN or infinity, so those are the
+  strings "NaN", "inf" and "-inf"; null is only an unnamed node's "name" and
+  the "grad" of a node that gets none (a constant).
+
+WARNINGS AND EXIT STATUS
   0 on success; 2 on bad input (the message shows the line, the column and
   the spot). inf and NaN values are not errors: they are reported as warnings
-  naming the node that produced them, unless --detect-anomaly makes the first
-  of them an error (exit status 1).";
+  naming the node, or the arithmetic on numbers (1/0, 0/0), that produced
+  them, unless --detect-anomaly makes the first of them an error (exit
+  status 1). A number too small for a 64-bit float (1e-400) reads as 0, with
+  a warning."#;
 
 /// Differentiates a program given as text: prints its value and the
 /// gradient of the output with respect to every input.
@@ -80,26 +106,29 @@ struct Cli {
     /// Print the whole tape: every node's id, name, op, parents, value and gradient.
     #[arg(long)]
     trace: bool,
-    /// Print one JSON object: value, gradients and every node.
+    /// Print one JSON object: value, gradients and every node (see JSON
+    /// OUTPUT below).
     #[arg(long, conflicts_with = "trace")]
     json: bool,
     /// Also write the graph as Graphviz DOT to FILE.
     #[arg(long, value_name = "FILE")]
     dot: Option<PathBuf>,
-    /// Stop at the first node whose value or gradient is NaN or infinite,
-    /// with an error pointing at it (exit status 1), instead of warning.
+    /// Stop at the first value or gradient that is NaN or infinite, with an
+    /// error pointing at it (exit status 1), instead of warning.
     #[arg(long)]
     detect_anomaly: bool,
 }
 
 /// Runs `grad` with `args` (the first is the program name): reads the
 /// program, prints to `stdout`, reports problems to `stderr` (in colour when
-/// `colour`), and returns the exit status: 0 on success, 2 on bad input.
+/// `colour`), and returns the exit status: 0 on success, 1 for an anomaly
+/// under `--detect-anomaly`, 2 on bad input. The work runs on a thread of
+/// its own, with a stack large enough for any nesting the language allows.
 pub fn run<I, T>(
     args: I,
     stdin: &mut dyn Read,
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
+    stdout: &mut (dyn Write + Send),
+    stderr: &mut (dyn Write + Send),
     colour: bool,
 ) -> i32
 where
@@ -120,63 +149,43 @@ where
         }
     };
     let (name, source) = match read_program(&cli, stdin) {
-        Ok(read) => read,
+        // A byte-order mark (which Windows editors write) is not part of
+        // the program: skipped, so that columns count from the first
+        // character a reader sees.
+        Ok((name, source)) => match source.strip_prefix('\u{feff}') {
+            Some(rest) => (name, rest.to_owned()),
+            None => (name, source),
+        },
         Err(message) => {
             let _ = writeln!(stderr, "grad: {message}");
             return 2;
         }
     };
-    let tape = Tape::new();
-    let program = match evaluate(&tape, &source) {
-        Ok(program) => program,
-        Err(e) => {
-            let _ = stderr.write_all(report::error(&name, &source, &e, colour).as_bytes());
-            return 2;
-        }
-    };
-    let grads = if cli.detect_anomaly {
-        match program.output.try_backward() {
-            Ok(grads) => grads,
-            Err(anomaly) => {
-                let span = program
-                    .origins
-                    .iter()
-                    .find(|(node, _)| *node == anomaly.node)
-                    .map_or(0..source.len(), |(_, span)| span.clone());
-                let text = report::anomaly(&name, &source, &span, &anomaly.to_string(), colour);
-                let _ = stderr.write_all(text.as_bytes());
-                return 1;
+    // Expressions nest by recursion; a thread with a stack of its own
+    // makes the nesting limit independent of the caller's stack.
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("grad".to_owned())
+            .stack_size(STACK)
+            .spawn_scoped(scope, || {
+                differentiate::differentiate(&cli, &name, &source, stdout, stderr, colour)
+            });
+        match worker {
+            Ok(worker) => worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(e) => {
+                eprintln!("grad: cannot start a thread: {e}");
+                2
             }
         }
-    } else {
-        program.output.backward()
-    };
-    for warning in output::warnings(&tape, &program, &grads, 5) {
-        let text = match &warning.span {
-            Some(span) => report::warning(&name, &source, span, &warning.message, colour),
-            None => format!("warning: {}\n", warning.message),
-        };
-        let _ = stderr.write_all(text.as_bytes());
-    }
-    let text = if cli.json {
-        output::json(&tape, &program, &grads)
-    } else if cli.trace {
-        output::trace(&tape, &program, &grads)
-    } else {
-        output::plain(&program, &grads)
-    };
-    if stdout.write_all(text.as_bytes()).is_err() {
-        return 0; // a closed pipe
-    }
-    if let Some(path) = &cli.dot {
-        let dot = program.output.dot().with_gradients(&grads).to_string();
-        if let Err(e) = std::fs::write(path, dot) {
-            let _ = writeln!(stderr, "grad: cannot write {}: {e}", path.display());
-            return 2;
-        }
-    }
-    0
+    })
 }
+
+/// The stack of the thread that does the work: room for [`MAX_DEPTH`]
+/// levels of nesting in a debug build, with a wide margin. Only the pages
+/// used are ever touched.
+const STACK: usize = 64 << 20;
 
 /// The program's name for messages and its text.
 fn read_program(cli: &Cli, stdin: &mut dyn Read) -> Result<(String, String), String> {

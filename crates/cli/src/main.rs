@@ -9,8 +9,8 @@ fn main() -> ExitCode {
     let status = grad_cli::run(
         std::env::args_os(),
         &mut std::io::stdin().lock(),
-        &mut std::io::stdout().lock(),
-        &mut std::io::stderr().lock(),
+        &mut std::io::stdout(),
+        &mut std::io::stderr(),
         colour,
     );
     ExitCode::from(u8::try_from(status).unwrap_or(2))

@@ -1,35 +1,29 @@
-//! Parsing a program and recording it on a tape in one pass.
+//! Parsing a program and recording it on a tape in one pass: the program
+//! and its statements. Expressions are in [`expression`].
 //!
 //! A Pratt parser that evaluates as it parses: each operator records its
 //! node as soon as both operands are known, so there is no syntax tree to
 //! walk (or to overflow the stack on), and a sum of 100,000 terms is a loop.
-//! Nesting (parentheses, unary minus, `^`, calls) recurses, up to a limit.
+//! Nesting (parentheses, calls, unary minus, `^`) recurses, up to a limit.
+
+mod expression;
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::ops::Range;
+use std::rc::Rc;
 
-use autograd::{Tape, Var};
+use autograd::{ScalarSide, Tape, Var};
 
 use crate::error::{ErrorKind, SyntaxError};
-use crate::lexer::{Lexer, Spanned, Token};
+use crate::fold::{Folder, Num};
+use crate::lexer::{Spanned, Token};
+use crate::names::{quoted, short};
+use crate::note::Note;
+use crate::report::line_column;
+use crate::tokens::Tokens;
 
-/// How deep parentheses, unary minus, `^` and calls may nest.
-pub const MAX_DEPTH: usize = 256;
-
-/// The functions the language knows, with their argument counts.
-const FUNCTIONS: [(&str, usize); 7] = [
-    ("sigmoid", 1),
-    ("exp", 1),
-    ("ln", 1),
-    ("tanh", 1),
-    ("relu", 1),
-    ("sqrt", 1),
-    ("pow", 2),
-];
-
-fn arity(name: &str) -> Option<usize> {
-    FUNCTIONS.iter().find(|(f, _)| *f == name).map(|(_, n)| *n)
-}
+pub use expression::MAX_DEPTH;
 
 /// A program recorded on a tape.
 #[derive(Debug)]
@@ -38,21 +32,59 @@ pub struct Program<'t> {
     pub output: Var<'t>,
     /// The name the last statement bound, if it bound one.
     pub output_name: Option<String>,
-    /// Every input variable (`name = number`), in the order bound.
-    pub inputs: Vec<(String, Var<'t>)>,
+    /// Every input variable (a name bound to a number), in the order bound.
+    pub inputs: Vec<(Rc<str>, Var<'t>)>,
     /// Where in the source each computed node was written: `(node index,
     /// span)`.
     pub origins: Vec<(usize, Range<usize>)>,
+    /// The nodes with a number operand that is not finite, in node order.
+    pub odd_operands: Vec<OddOperand>,
+    /// What was noted while reading: literals that read as 0, and numbers
+    /// computed from numbers alone that are not finite.
+    pub notes: Vec<Note>,
 }
 
-/// A value while parsing: a plain number, or a node on the tape.
+/// A number operand that is not finite (`x * (1e308*10)`), and where it
+/// came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OddOperand {
+    /// The node's index.
+    pub node: usize,
+    /// Whether the number stands left or right of the node operand.
+    pub side: ScalarSide,
+    /// Where the number was written.
+    pub span: Range<usize>,
+    /// The index in [`Program::notes`] of the note on where it stopped being
+    /// finite.
+    pub note: Option<usize>,
+}
+
+/// A value while parsing: a number, or a node on the tape.
 #[derive(Clone, Copy, Debug)]
 enum Value<'t> {
-    Number(f64),
+    Number(Num),
     Node(Var<'t>),
 }
 
+/// What a name is bound to.
+#[derive(Clone, Debug)]
+struct Binding<'t> {
+    /// The name, shared with the table's key and the nodes named by it.
+    name: Rc<str>,
+    value: Value<'t>,
+    /// Where the name was bound to an input, if it ever was.
+    input_at: Option<usize>,
+}
+
 /// Parses `source` and records it on `tape`.
+///
+/// A name bound to a number, or to an expression of numbers alone
+/// (`x = -2^2`, `x = sqrt(2)`), is an input; `const` binds such a number as
+/// a constant.
+///
+/// Nesting recurses: [`MAX_DEPTH`] levels take a few MiB of stack in a
+/// debug build, more than a test thread has; [`run`](crate::run) parses on
+/// a thread with room for them.
 ///
 /// # Errors
 ///
@@ -60,88 +92,39 @@ enum Value<'t> {
 pub fn evaluate<'t>(tape: &'t Tape, source: &str) -> Result<Program<'t>, SyntaxError> {
     Parser {
         tape,
-        lexer: Lexer::new(source),
-        source_len: source.len(),
-        ahead: Vec::new(),
-        last_span: 0..0,
-        parens: Vec::new(),
+        source,
+        tokens: Tokens::new(source),
         depth: 0,
-        bindings: HashMap::new(),
+        folder: Folder::new(),
+        bindings: HashMap::with_capacity(most_bindings(source)),
+        names: Vec::new(),
         inputs: Vec::new(),
         origins: Vec::new(),
+        odd_operands: Vec::new(),
     }
     .program()
 }
 
 struct Parser<'t, 's> {
     tape: &'t Tape,
-    lexer: Lexer<'s>,
-    source_len: usize,
-    /// Tokens read ahead, next first.
-    ahead: Vec<Spanned>,
-    /// The span of the last token consumed, for errors at the end.
-    last_span: Range<usize>,
-    /// The spans of the `(` still open; inside them a newline is whitespace.
-    parens: Vec<Range<usize>>,
+    source: &'s str,
+    tokens: Tokens<'s>,
+    /// How many levels of nesting are open.
     depth: usize,
-    bindings: HashMap<String, Value<'t>>,
-    inputs: Vec<(String, Var<'t>)>,
+    folder: Folder,
+    bindings: HashMap<Rc<str>, Binding<'t>>,
+    /// Every name bound, in the order first bound: what "did you mean"
+    /// reads, in memory order rather than the table's scattered order.
+    names: Vec<Rc<str>>,
+    inputs: Vec<(Rc<str>, Var<'t>)>,
     origins: Vec<(usize, Range<usize>)>,
+    odd_operands: Vec<OddOperand>,
 }
 
-impl<'t> Parser<'t, '_> {
-    /// The token `n` ahead (0 = next), skipping line ends inside parentheses.
-    fn peek_at(&mut self, n: usize) -> Result<Option<&Spanned>, SyntaxError> {
-        while self.ahead.len() <= n {
-            match self.lexer.next_token()? {
-                Some(t)
-                    if t.token == Token::End && !self.parens.is_empty() && self.is_newline(&t) => {}
-                Some(t) => self.ahead.push(t),
-                None => return Ok(None),
-            }
-        }
-        Ok(self.ahead.get(n))
-    }
-
-    /// Whether an end-of-statement token is a newline (not a `;`).
-    fn is_newline(&self, token: &Spanned) -> bool {
-        // Newlines and `;` both end statements, but only a newline may sit
-        // inside parentheses; the source byte under the token tells which.
-        self.lexer.byte_at(token.span.start) == Some(b'\n')
-    }
-
-    fn peek(&mut self) -> Result<Option<&Token>, SyntaxError> {
-        Ok(self.peek_at(0)?.map(|t| &t.token))
-    }
-
-    fn advance(&mut self) -> Result<Option<Spanned>, SyntaxError> {
-        self.peek_at(0)?;
-        if self.ahead.is_empty() {
-            return Ok(None);
-        }
-        let token = self.ahead.remove(0);
-        self.last_span = token.span.clone();
-        Ok(Some(token))
-    }
-
-    /// The span of the next token, or [`Parser::end_span`] at the end.
-    fn next_span(&mut self) -> Result<Range<usize>, SyntaxError> {
-        let end = self.end_span();
-        Ok(self.peek_at(0)?.map_or(end, |t| t.span.clone()))
-    }
-
-    /// A zero-width span at the end of the source, or the last token's.
-    fn end_span(&self) -> Range<usize> {
-        if self.last_span.end > 0 {
-            self.last_span.clone()
-        } else {
-            self.source_len..self.source_len
-        }
-    }
-
+impl<'t, 's> Parser<'t, 's> {
     fn program(mut self) -> Result<Program<'t>, SyntaxError> {
         let mut last = None;
-        while self.peek()?.is_some() {
+        while self.tokens.peek()?.is_some() {
             if let Some(statement) = self.statement()? {
                 last = Some(statement);
             }
@@ -149,77 +132,80 @@ impl<'t> Parser<'t, '_> {
         let Some((value, name)) = last else {
             return Err(SyntaxError::new(
                 ErrorKind::Empty,
-                0..self.source_len,
+                0..self.tokens.source_len(),
                 "the program has no statement".to_owned(),
             )
             .help("write an expression, for example: x = 2; y = x^2 + 3*x"));
         };
         let output = match value {
             Value::Node(v) => v,
-            Value::Number(x) => {
-                let c = self.tape.constant(x);
-                match &name {
-                    Some(name) => c.named(name.clone()),
-                    None => c,
-                }
-            }
+            Value::Number(n) => self.tape.constant(n.x),
         };
+        let mut notes = std::mem::take(&mut self.folder.notes);
+        notes.extend(self.tokens.take_notes());
         Ok(Program {
             output,
-            output_name: name,
+            output_name: name.map(str::to_owned),
             inputs: self.inputs,
             origins: self.origins,
+            odd_operands: self.odd_operands,
+            notes,
         })
     }
 
     /// One statement, and the end of it; `None` for an empty one.
-    fn statement(&mut self) -> Result<Option<(Value<'t>, Option<String>)>, SyntaxError> {
-        let binding = matches!(self.peek()?, Some(Token::Ident(_)))
-            && matches!(self.peek_at(1)?, Some(t) if t.token == Token::Equals);
-        let result = match self.peek()? {
+    fn statement(&mut self) -> Result<Option<(Value<'t>, Option<&'s str>)>, SyntaxError> {
+        let binding = matches!(self.tokens.peek()?, Some(Token::Ident(_)))
+            && matches!(self.tokens.peek_at(1)?, Some(t) if t.token == Token::Equals);
+        let result = match self.tokens.peek()? {
             Some(Token::End) => {
-                self.advance()?;
+                self.tokens.advance()?;
                 return Ok(None);
             }
             Some(Token::Const) => {
-                self.advance()?;
-                let (name, _) = self.binding_name()?;
-                self.expect_equals(&name)?;
-                let Some(value) = self.literal()? else {
-                    let span = self.next_span()?;
+                self.tokens.advance()?;
+                let (name, name_span) = self.binding_name()?;
+                self.expect_equals(name)?;
+                let (value, span) = self.expression(0)?;
+                let Value::Number(number) = value else {
                     return Err(SyntaxError::new(
                         ErrorKind::ConstNeedsNumber,
                         span,
-                        format!("`const {name}` must be bound to a number"),
+                        format!(
+                            "`const {}` must be bound to a number, and this expression uses a name",
+                            short(name)
+                        ),
                     )
                     .help(format!(
-                        "write `const {name} = 2.5`; for an expression leave out `const`"
+                        "write a number or numbers alone, like `const {0} = 2.5` or `const {0} = 1/3`; \
+                         for an expression of names leave out `const`",
+                        short(name)
                     )));
                 };
-                let node = self.tape.constant_named(name.clone(), value);
-                self.bindings.insert(name.clone(), Value::Node(node));
-                (Value::Node(node), Some(name))
+                let node = self.tape.constant(number.x);
+                let key = self.bind(name, &name_span, Value::Node(node), Bound::Constant)?;
+                (Value::Node(node.named(key)), Some(name))
             }
             Some(Token::Ident(_)) if binding => {
-                let (name, _) = self.binding_name()?;
-                self.advance()?; // `=`
-                let value = match self.literal()? {
-                    Some(x) => {
-                        let input = self.tape.var_named(name.clone(), x);
-                        self.inputs.push((name.clone(), input));
+                let (name, name_span) = self.binding_name()?;
+                self.tokens.advance()?; // `=`
+                // Nodes recorded from here on are this statement's, and unnamed.
+                let fresh = self.tape.len();
+                let value = match self.expression(0)?.0 {
+                    Value::Number(number) => {
+                        let input = self.tape.var(number.x);
+                        let key = self.bind(name, &name_span, Value::Node(input), Bound::Input)?;
+                        self.inputs.push((Rc::clone(&key), input.named(key)));
                         Value::Node(input)
                     }
-                    None => match self.expression(0)?.0 {
-                        Value::Node(v) => {
-                            if v.name().is_none() {
-                                v.named(name.clone());
-                            }
-                            Value::Node(v)
+                    Value::Node(v) => {
+                        let key = self.bind(name, &name_span, Value::Node(v), Bound::Expression)?;
+                        if v.index() >= fresh {
+                            v.named(key);
                         }
-                        Value::Number(x) => Value::Node(self.tape.constant_named(name.clone(), x)),
-                    },
+                        Value::Node(v)
+                    }
                 };
-                self.bindings.insert(name.clone(), value);
                 (value, Some(name))
             }
             _ => (self.expression(0)?.0, None),
@@ -228,14 +214,54 @@ impl<'t> Parser<'t, '_> {
         Ok(Some(result))
     }
 
+    /// Binds `name` (written at `span`) to `value`. A name once bound to an
+    /// input remembers where.
+    ///
+    /// # Errors
+    ///
+    /// Binding a number to a name that was bound to an input: the two
+    /// gradients would have the same label.
+    /// Returns the name, shared with the bindings table, to name nodes with.
+    fn bind(
+        &mut self,
+        name: &str,
+        span: &Range<usize>,
+        value: Value<'t>,
+        bound: Bound,
+    ) -> Result<Rc<str>, SyntaxError> {
+        let input_at = (bound == Bound::Input).then_some(span.start);
+        // One probe of the table, for an Rc that a known name then drops.
+        match self.bindings.entry(Rc::from(name)) {
+            Entry::Occupied(mut entry) => {
+                let binding = entry.get_mut();
+                if let (Bound::Input | Bound::Constant, Some(at)) = (bound, binding.input_at) {
+                    return Err(input_bound_twice(self.source, name, span, at));
+                }
+                binding.value = value;
+                binding.input_at = binding.input_at.or(input_at);
+                Ok(Rc::clone(&binding.name))
+            }
+            Entry::Vacant(entry) => {
+                let key = Rc::clone(entry.key());
+                self.names.push(Rc::clone(&key));
+                entry.insert(Binding {
+                    name: Rc::clone(&key),
+                    value,
+                    input_at,
+                });
+                Ok(key)
+            }
+        }
+    }
+
     /// The name being bound, which must not be a function's.
-    fn binding_name(&mut self) -> Result<(String, Range<usize>), SyntaxError> {
-        match self.advance()? {
+    fn binding_name(&mut self) -> Result<(&'s str, Range<usize>), SyntaxError> {
+        match self.tokens.advance()? {
             Some(Spanned {
                 token: Token::Ident(name),
                 span,
             }) => {
-                if arity(&name).is_some() {
+                if expression::arity(name).is_some() {
                     return Err(SyntaxError::new(
                         ErrorKind::FunctionAsValue,
                         span,
@@ -256,7 +282,7 @@ impl<'t> Parser<'t, '_> {
             .help("write `const c = 2.5`")),
             None => Err(SyntaxError::new(
                 ErrorKind::UnexpectedToken,
-                self.end_span(),
+                self.tokens.end_span(),
                 "expected a name after `const`".to_owned(),
             )
             .help("write `const c = 2.5`")),
@@ -264,47 +290,22 @@ impl<'t> Parser<'t, '_> {
     }
 
     fn expect_equals(&mut self, name: &str) -> Result<(), SyntaxError> {
-        match self.advance()? {
+        match self.tokens.advance()? {
             Some(Spanned {
                 token: Token::Equals,
                 ..
             }) => Ok(()),
             other => Err(SyntaxError::new(
                 ErrorKind::UnexpectedToken,
-                other.map_or(self.end_span(), |t| t.span),
-                format!("expected `=` after `const {name}`"),
+                other.map_or(self.tokens.end_span(), |t| t.span),
+                format!("expected `=` after `const {}`", short(name)),
             )
-            .help(format!("write `const {name} = 2.5`"))),
+            .help(format!("write `const {} = 2.5`", short(name)))),
         }
-    }
-
-    /// A number literal, optionally negative, standing alone as the whole
-    /// right-hand side: `x = 3` or `x = -0.5`. Consumes it only then.
-    fn literal(&mut self) -> Result<Option<f64>, SyntaxError> {
-        let (sign, at) = match self.peek()? {
-            Some(Token::Minus) => (-1.0, 1),
-            _ => (1.0, 0),
-        };
-        let Some(Token::Number(x)) = self.peek_at(at)?.map(|t| t.token.clone()) else {
-            return Ok(None);
-        };
-        if !matches!(
-            self.peek_at(at + 1)?,
-            None | Some(Spanned {
-                token: Token::End,
-                ..
-            })
-        ) {
-            return Ok(None);
-        }
-        for _ in 0..=at {
-            self.advance()?;
-        }
-        Ok(Some(sign * x))
     }
 
     fn end_of_statement(&mut self) -> Result<(), SyntaxError> {
-        match self.advance()? {
+        match self.tokens.advance()? {
             None
             | Some(Spanned {
                 token: Token::End, ..
@@ -326,329 +327,42 @@ impl<'t> Parser<'t, '_> {
             .help("put an operator between operands (`2 * x`, not `2 x`), and end statements with a newline or `;`")),
         }
     }
-
-    fn enter(&mut self, span: Range<usize>) -> Result<(), SyntaxError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(SyntaxError::new(
-                ErrorKind::TooDeep,
-                span,
-                format!("the expression nests deeper than {MAX_DEPTH} levels"),
-            )
-            .help("parentheses, unary minus, `^` and calls may nest 256 deep; split the expression into statements"));
-        }
-        Ok(())
-    }
-
-    /// An expression whose operators bind at least as tightly as `min_bp`.
-    fn expression(&mut self, min_bp: u8) -> Result<(Value<'t>, Range<usize>), SyntaxError> {
-        let here = self.next_span()?;
-        self.enter(here)?;
-        let (mut lhs, mut span) = self.prefix()?;
-        loop {
-            // (left binding power, right binding power): `^` is
-            // right-associative and binds tighter than unary minus (5).
-            let (left, right) = match self.peek()? {
-                Some(Token::Plus | Token::Minus) => (1, 2),
-                Some(Token::Star | Token::Slash) => (3, 4),
-                Some(Token::Caret) => (7, 6),
-                _ => break,
-            };
-            if left < min_bp {
-                break;
-            }
-            let operator = self.advance()?.expect("peeked");
-            let (rhs, rhs_span) = self.operand_after(&operator, right)?;
-            span = span.start..rhs_span.end;
-            lhs = self.binary(&operator.token, lhs, rhs, span.clone());
-        }
-        self.depth -= 1;
-        Ok((lhs, span))
-    }
-
-    /// The right-hand operand of `operator`, or an error naming it.
-    fn operand_after(
-        &mut self,
-        operator: &Spanned,
-        min_bp: u8,
-    ) -> Result<(Value<'t>, Range<usize>), SyntaxError> {
-        if matches!(self.peek()?, None | Some(Token::End)) {
-            return Err(SyntaxError::new(
-                ErrorKind::ExpectedOperand,
-                operator.span.clone(),
-                format!("{} has no operand after it", operator.token.describe()),
-            )
-            .help("finish the expression, or remove the operator"));
-        }
-        self.expression(min_bp)
-    }
-
-    fn prefix(&mut self) -> Result<(Value<'t>, Range<usize>), SyntaxError> {
-        let Some(token) = self.advance()? else {
-            return Err(SyntaxError::new(
-                ErrorKind::ExpectedOperand,
-                self.end_span(),
-                "expected an operand at the end of the input".to_owned(),
-            )
-            .help("finish the expression"));
-        };
-        match token.token {
-            Token::Number(x) => Ok((Value::Number(x), token.span)),
-            Token::Minus => {
-                let (operand, span) = self.operand_after(&token, 5)?;
-                let span = token.span.start..span.end;
-                let value = match operand {
-                    Value::Number(x) => Value::Number(-x),
-                    Value::Node(v) => Value::Node(self.record(-v, span.clone())),
-                };
-                Ok((value, span))
-            }
-            Token::LParen => {
-                self.parens.push(token.span.clone());
-                let (inner, _) = if matches!(self.peek()?, Some(Token::RParen)) {
-                    return Err(SyntaxError::new(
-                        ErrorKind::ExpectedOperand,
-                        token.span,
-                        "empty parentheses".to_owned(),
-                    )
-                    .help("put an expression between them"));
-                } else {
-                    self.expression(0)?
-                };
-                let open = self.parens.pop().expect("pushed above");
-                match self.advance()? {
-                    Some(Spanned {
-                        token: Token::RParen,
-                        span,
-                    }) => Ok((inner, open.start..span.end)),
-                    _ => Err(SyntaxError::new(
-                        ErrorKind::UnbalancedParentheses,
-                        open,
-                        "this `(` is never closed".to_owned(),
-                    )
-                    .help("add the `)` that closes it")),
-                }
-            }
-            Token::Ident(name) => {
-                if matches!(self.peek()?, Some(Token::LParen)) {
-                    return self.call(name, token.span);
-                }
-                if arity(&name).is_some() {
-                    return Err(SyntaxError::new(
-                        ErrorKind::FunctionAsValue,
-                        token.span,
-                        format!("`{name}` is a function"),
-                    )
-                    .help(format!("call it: `{name}(x)`")));
-                }
-                match self.bindings.get(&name) {
-                    Some(&value) => Ok((value, token.span)),
-                    None => Err(self.unknown_name(&name, token.span)),
-                }
-            }
-            Token::RParen => Err(SyntaxError::new(
-                ErrorKind::UnbalancedParentheses,
-                token.span,
-                "this `)` has no matching `(`".to_owned(),
-            )
-            .help("remove it, or add the `(` it closes")),
-            Token::End => Err(SyntaxError::new(
-                ErrorKind::ExpectedOperand,
-                token.span,
-                "expected an operand before the end of the statement".to_owned(),
-            )
-            .help("finish the expression")),
-            other => Err(SyntaxError::new(
-                ErrorKind::ExpectedOperand,
-                token.span,
-                format!("expected an operand, found {}", other.describe()),
-            )
-            .help("an operand is a number, a name, a call like exp(x), or an expression in parentheses")),
-        }
-    }
-
-    fn unknown_name(&self, name: &str, span: Range<usize>) -> SyntaxError {
-        let error = SyntaxError::new(
-            ErrorKind::UnknownName,
-            span,
-            format!("unknown name `{name}`"),
-        );
-        let closest = self
-            .bindings
-            .keys()
-            .map(|known| (edit_distance(name, known), known))
-            .filter(|&(d, _)| d <= 2)
-            .min();
-        match closest {
-            Some((_, known)) => error.help(format!("did you mean `{known}`?")),
-            None => error.help(format!(
-                "bind it before using it, for example `{name} = 1.5`"
-            )),
-        }
-    }
-
-    fn call(
-        &mut self,
-        name: String,
-        name_span: Range<usize>,
-    ) -> Result<(Value<'t>, Range<usize>), SyntaxError> {
-        let Some(expected) = arity(&name) else {
-            return Err(SyntaxError::new(
-                ErrorKind::UnknownFunction,
-                name_span,
-                format!("unknown function `{name}`"),
-            )
-            .help("the functions are sigmoid, exp, ln, tanh, relu, sqrt and pow(a, b)"));
-        };
-        self.enter(name_span.clone())?;
-        let open = self.advance()?.expect("peeked `(`");
-        self.parens.push(open.span.clone());
-        let mut args = Vec::new();
-        if !matches!(self.peek()?, Some(Token::RParen)) {
-            loop {
-                args.push(self.expression(0)?.0);
-                if matches!(self.peek()?, Some(Token::Comma)) {
-                    self.advance()?;
-                } else {
-                    break;
-                }
-            }
-        }
-        self.parens.pop();
-        let close = match self.advance()? {
-            Some(Spanned {
-                token: Token::RParen,
-                span,
-            }) => span,
-            _ => {
-                return Err(SyntaxError::new(
-                    ErrorKind::UnbalancedParentheses,
-                    open.span,
-                    format!("this `(` of {name}(...) is never closed"),
-                )
-                .help("add the `)` that closes it"));
-            }
-        };
-        let span = name_span.start..close.end;
-        if args.len() != expected {
-            let plural = if expected == 1 {
-                "argument"
-            } else {
-                "arguments"
-            };
-            return Err(SyntaxError::new(
-                ErrorKind::WrongArgumentCount,
-                span,
-                format!("{name} takes {expected} {plural}, got {}", args.len()),
-            )
-            .help(if expected == 1 {
-                format!("write `{name}(x)`")
-            } else {
-                format!("write `{name}(a, b)`")
-            }));
-        }
-        self.depth -= 1;
-        let value = if name == "pow" {
-            self.power(args[0], args[1], span.clone())
-        } else {
-            let x = self.node(args[0]);
-            let y = match name.as_str() {
-                "sigmoid" => x.sigmoid(),
-                "exp" => x.exp(),
-                "ln" => x.ln(),
-                "tanh" => x.tanh(),
-                "relu" => x.relu(),
-                "sqrt" => x.sqrt(),
-                _ => unreachable!("internal error: arity() knows only these"),
-            };
-            Value::Node(self.record(y, span.clone()))
-        };
-        Ok((value, span))
-    }
-
-    /// A value as a node: a number becomes a constant.
-    fn node(&mut self, value: Value<'t>) -> Var<'t> {
-        match value {
-            Value::Node(v) => v,
-            Value::Number(x) => self.tape.constant(x),
-        }
-    }
-
-    /// Notes where a node was written, for warnings; returns it.
-    fn record(&mut self, node: Var<'t>, span: Range<usize>) -> Var<'t> {
-        self.origins.push((node.index(), span));
-        node
-    }
-
-    fn binary(
-        &mut self,
-        operator: &Token,
-        a: Value<'t>,
-        b: Value<'t>,
-        span: Range<usize>,
-    ) -> Value<'t> {
-        use Value::{Node, Number};
-        if *operator == Token::Caret {
-            return self.power(a, b, span);
-        }
-        let node = match (operator, a, b) {
-            (Token::Plus, Number(x), Number(y)) => return Number(x + y),
-            (Token::Minus, Number(x), Number(y)) => return Number(x - y),
-            (Token::Star, Number(x), Number(y)) => return Number(x * y),
-            (Token::Slash, Number(x), Number(y)) => return Number(x / y),
-            (Token::Plus, Node(x), Number(y)) => x + y,
-            (Token::Plus, Number(x), Node(y)) => x + y,
-            (Token::Plus, Node(x), Node(y)) => x + y,
-            (Token::Minus, Node(x), Number(y)) => x - y,
-            (Token::Minus, Number(x), Node(y)) => x - y,
-            (Token::Minus, Node(x), Node(y)) => x - y,
-            (Token::Star, Node(x), Number(y)) => x * y,
-            (Token::Star, Number(x), Node(y)) => x * y,
-            (Token::Star, Node(x), Node(y)) => x * y,
-            (Token::Slash, Node(x), Number(y)) => x / y,
-            (Token::Slash, Number(x), Node(y)) => x / y,
-            (Token::Slash, Node(x), Node(y)) => x / y,
-            _ => unreachable!("internal error: only + - * / ^ are binary operators"),
-        };
-        Node(self.record(node, span))
-    }
-
-    /// `a ^ b`: an integer exponent is `powi`, another number `powf`, a
-    /// node `pow` (which differentiates the exponent too).
-    fn power(&mut self, base: Value<'t>, exponent: Value<'t>, span: Range<usize>) -> Value<'t> {
-        let node = match (base, exponent) {
-            (Value::Number(x), Value::Number(y)) => return Value::Number(x.powf(y)),
-            (Value::Node(x), Value::Number(n))
-                if n.fract() == 0.0 && n.abs() <= f64::from(i32::MAX) =>
-            {
-                x.powi(n as i32)
-            }
-            (Value::Node(x), Value::Number(p)) => x.powf(p),
-            (base, Value::Node(e)) => {
-                let base = self.node(base);
-                base.pow(e)
-            }
-        };
-        Value::Node(self.record(node, span))
-    }
 }
 
-/// Levenshtein distance, for "did you mean".
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
+/// What a name is being bound to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Bound {
+    /// A number, as an input.
+    Input,
+    /// A number, as a constant.
+    Constant,
+    /// An expression's node.
+    Expression,
+}
+
+/// The error for binding a number to `name` at `span` when `name` was
+/// bound to an input at byte `at` of `source`.
+fn input_bound_twice(source: &str, name: &str, span: &Range<usize>, at: usize) -> SyntaxError {
+    let (line, column) = line_column(source, at);
+    SyntaxError::new(
+        ErrorKind::InputBoundTwice,
+        span.clone(),
+        format!("{} is already an input", quoted(name)),
+    )
+    .help(format!(
+        "it was bound to a number on line {line}, column {column}; each input needs a name \
+         of its own, so that its gradient has a label of its own: choose another name here, \
+         like `{}2`, or remove the earlier binding",
+        short(name)
+    ))
+}
+
+/// How many names `source` may bind, at most: one per `=`, and a binding
+/// takes at least four bytes (`a=1;`). The bindings table is made this
+/// large at once, so it never grows by rehashing every name.
+fn most_bindings(source: &str) -> usize {
+    let equals = source.bytes().filter(|&b| b == b'=').count();
+    equals.min(source.len() / 4)
 }
 
 #[cfg(test)]
@@ -662,7 +376,7 @@ mod tests {
         let inputs = program
             .inputs
             .iter()
-            .map(|(n, v)| (n.clone(), grads.wrt(*v)))
+            .map(|(n, v)| (n.to_string(), grads.wrt(*v)))
             .collect();
         (program.output.value(), inputs)
     }
@@ -718,7 +432,8 @@ mod tests {
             ("y = 1.2.3", ErrorKind::BadNumber),
             ("y = exp(1, 2)", ErrorKind::WrongArgumentCount),
             ("y = pow(2)", ErrorKind::WrongArgumentCount),
-            ("const c = x", ErrorKind::ConstNeedsNumber),
+            ("x = 1; const c = x", ErrorKind::ConstNeedsNumber),
+            ("x = 1; x = 2", ErrorKind::InputBoundTwice),
             ("exp = 2", ErrorKind::FunctionAsValue),
             ("y = exp + 1", ErrorKind::FunctionAsValue),
             ("y = 2 3", ErrorKind::UnexpectedToken),
@@ -763,12 +478,5 @@ mod tests {
         let program = evaluate(&tape, "x = 4\ny = ln(x - 5)").unwrap();
         let spans: Vec<_> = program.origins.iter().map(|(_, s)| s.clone()).collect();
         assert_eq!(spans, [13..18, 10..19]);
-    }
-
-    #[test]
-    fn edit_distance_counts_edits() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("x", "x"), 0);
-        assert_eq!(edit_distance("", "ab"), 2);
     }
 }

@@ -5,6 +5,7 @@ use std::ops::Range;
 use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
 
 use crate::error::SyntaxError;
+use crate::excerpt::Excerpt;
 
 /// Renders an error: message, `file:line:column`, the line with the spot
 /// underlined, and the help.
@@ -15,17 +16,20 @@ pub(crate) fn error(source_name: &str, source: &str, error: &SyntaxError, colour
         source,
         &error.span,
         &error.message,
+        &[],
         error.help.as_deref(),
         colour,
     )
 }
 
-/// Renders a warning about the node written at `span`.
+/// Renders a warning about the node written at `span`, with more spots
+/// to point at in `labels`.
 pub(crate) fn warning(
     source_name: &str,
     source: &str,
     span: &Range<usize>,
     message: &str,
+    labels: &[(Range<usize>, String)],
     colour: bool,
 ) -> String {
     render(
@@ -34,17 +38,19 @@ pub(crate) fn warning(
         source,
         span,
         message,
+        labels,
         None,
         colour,
     )
 }
 
-/// Renders an anomaly (`--detect-anomaly`) as an error at the node's spot.
+/// Renders an anomaly (`--detect-anomaly`) as an error at its spot.
 pub(crate) fn anomaly(
     source_name: &str,
     source: &str,
     span: &Range<usize>,
     message: &str,
+    help: &str,
     colour: bool,
 ) -> String {
     render(
@@ -53,9 +59,8 @@ pub(crate) fn anomaly(
         source,
         span,
         message,
-        Some(
-            "the first node whose value or gradient is not finite; without --detect-anomaly this is a warning",
-        ),
+        &[],
+        Some(help),
         colour,
     )
 }
@@ -68,72 +73,49 @@ pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Lines longer than this are shown as an excerpt around the spot.
-const LONGEST_LINE: usize = 160;
-
-/// The part of a long line around `span`, with the span moved into it, and
-/// the name to show for it; short lines come back whole.
-fn excerpt<'s>(
-    source_name: &str,
-    source: &'s str,
-    span: &Range<usize>,
-) -> (String, std::borrow::Cow<'s, str>, Range<usize>) {
-    let line_start = source[..span.start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[span.start..]
-        .find('\n')
-        .map_or(source.len(), |i| span.start + i);
-    if line_end - line_start <= LONGEST_LINE {
-        return (source_name.to_owned(), source.into(), span.clone());
-    }
-    let boundary = |mut i: usize| {
-        while !source.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
-    let from = boundary(span.start.saturating_sub(60).max(line_start));
-    let to = boundary((span.end + 60).min(line_end).max(span.end));
-    let text = format!("…{}…", &source[from..to]);
-    let shift = '…'.len_utf8();
-    let (line, column) = line_column(source, from);
-    let name = format!("{source_name} (an excerpt of line {line} from column {column})");
-    (
-        name,
-        text.into(),
-        span.start - from + shift..span.end - from + shift,
-    )
-}
-
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one renderer behind the three public kinds of report"
+)]
 fn render(
     kind: ReportKind<'_>,
     source_name: &str,
     source: &str,
     span: &Range<usize>,
     message: &str,
+    labels: &[(Range<usize>, String)],
     help: Option<&str>,
     colour: bool,
 ) -> String {
     // A span may sit at the very end (a dangling operator at end of input).
-    let end = source.len();
-    let span = span.start.min(end)..span.end.min(end).max(span.start.min(end));
+    let clip = |span: &Range<usize>| {
+        let end = source.len();
+        span.start.min(end)..span.end.min(end).max(span.start.min(end))
+    };
+    let span = clip(span);
     let (line, column) = line_column(source, span.start);
-    let (shown_name, shown, span) = excerpt(source_name, source, &span);
-    let (source_name, source) = (shown_name.as_str(), shown.as_ref());
-    let mut report = Report::build(kind, (source_name, span.clone()))
+    let shown = Excerpt::new(source_name, source, &span);
+    let name = shown.name.as_str();
+    let mut report = Report::build(kind, (name, shown.span.clone()))
         .with_config(
             Config::default()
                 .with_color(colour)
                 .with_index_type(IndexType::Byte),
         )
         .with_message(format!("{message} (line {line}, column {column})"))
-        .with_label(Label::new((source_name, span)).with_message(message));
+        .with_label(Label::new((name, shown.span.clone())).with_message(message));
+    for (span, text) in labels {
+        if let Some(span) = shown.map(&clip(span)) {
+            report = report.with_label(Label::new((name, span)).with_message(text));
+        }
+    }
     if let Some(help) = help {
         report = report.with_help(help);
     }
     let mut out = Vec::new();
     let written = report
         .finish()
-        .write((source_name, Source::from(source)), &mut out);
+        .write((name, Source::from(shown.text.as_ref())), &mut out);
     match written {
         Ok(()) => String::from_utf8_lossy(&out).into_owned(),
         // Rendering into memory does not fail; if it ever did, the plain

@@ -118,3 +118,70 @@ fn detect_anomaly_makes_the_first_non_finite_value_an_error() {
     assert_eq!(status, 0);
     assert!(out.contains("output = 2"));
 }
+
+#[test]
+fn a_name_bound_to_numbers_alone_is_an_input() {
+    // (program, x): each binds x to numbers alone, so x is an input and
+    // y = x·x has the slope 2x.
+    let cases = [
+        ("x = 3", 3.0),
+        ("x = -3", -3.0),
+        ("x = (2)", 2.0),
+        ("x = --2", 2.0),
+        ("x = 2*3", 6.0),
+        ("x = -2^2", -4.0),
+        ("x = 1/4 + 1", 1.25),
+        ("x = sqrt(4)", 2.0),
+        ("x = pow(2, 3)", 8.0),
+    ];
+    for (binding, x) in cases {
+        let doc = json(&format!("{binding}; y = x * x"));
+        assert_eq!(doc["value"], x * x, "{binding}");
+        assert_eq!(doc["gradients"]["x"], 2.0 * x, "{binding}");
+        assert_eq!(common::node(&doc, "x")["op"], "var", "{binding}");
+    }
+    // `const` takes the same numbers, as a constant.
+    let doc = json("const c = 2*3; x = 1; y = c * x");
+    assert_eq!(common::node(&doc, "c")["op"], "const");
+    assert_eq!(doc["gradients"]["x"], 6.0);
+    assert!(doc["gradients"].get("c").is_none());
+    // An expression with a name in it is a node, not an input.
+    let doc = json("x = 2; y = x * 3");
+    assert!(doc["gradients"].get("y").is_none());
+}
+
+#[test]
+fn without_inputs_the_output_says_what_makes_one() {
+    for program in ["2 * 3", "const c = 2; c * 3", "exp(1)"] {
+        let (status, out, _) = common::grad(&[program]);
+        assert_eq!(status, 0);
+        assert!(
+            out.contains(
+                "(no inputs: a name bound to a number, like `x = 1.5` or `x = 2*3`, is an input and gets a gradient)"
+            ),
+            "{program}: {out}"
+        );
+    }
+    let (status, _, err) = common::grad(&["x = 1; const c = x * 2"]);
+    assert_eq!(status, 2);
+    assert!(
+        err.contains("`const c` must be bound to a number, and this expression uses a name"),
+        "{err}"
+    );
+    let help = common::help();
+    assert!(
+        help.contains("so does a name bound to numbers alone (x = -2^2, x = 1/3, x = sqrt(2))"),
+        "{help}"
+    );
+}
+
+#[test]
+fn detect_anomaly_also_stops_at_numbers_alone_that_are_not_finite() {
+    let (status, out, err) = common::grad(&["--detect-anomaly", "x = 2; y = x * (1/0)"]);
+    assert_eq!(status, 1);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("anomaly while reading: 1 / 0 is inf (line 1, column 17)"),
+        "{err}"
+    );
+}

@@ -56,3 +56,25 @@ fn dot_writes_the_graph() {
     assert_eq!(dot.matches("[label=").count(), 3);
     assert!(dot.contains("n0 -> n1") && dot.contains("n1 -> n2") && dot.contains("n0 -> n2"));
 }
+
+#[test]
+fn tiny_numbers_print_in_shortest_form_everywhere() {
+    // sigmoid(-745) and its slope are the smallest subnormal, 5e-324.
+    let (status, out, _) = grad(&["x = -745; y = sigmoid(x)"]);
+    assert_eq!(status, 0);
+    assert_eq!(out, "y = 5e-324\n\n∂y/∂x = 5e-324\n");
+    let (_, out, _) = grad(&["--trace", "x = -745; y = sigmoid(x)"]);
+    assert!(out.starts_with("y = 5e-324\n"), "{out}");
+    // Warnings show their numbers the same way: 1 / 5e-324 overflows.
+    let (status, _, err) = grad(&["x = -745; s = sigmoid(x); y = 1 / s"]);
+    assert_eq!(status, 0);
+    assert!(
+        err.contains("this is inf") && err.contains("5e-324"),
+        "{err}"
+    );
+    assert!(!err.contains("0.000"), "{err}");
+    // And so do error messages.
+    let (status, _, err) = grad(&["y = 2 0.00000000001"]);
+    assert_eq!(status, 2);
+    assert!(err.contains("found the number 1e-11"), "{err}");
+}

@@ -42,3 +42,15 @@ fn the_error_example() {
         block_after("A\nmistake gets its line, column and a caret")
     );
 }
+
+#[test]
+fn the_install_line_uses_the_lock_file() {
+    let section = &README[README
+        .find("## The `grad` command")
+        .expect("a grad section")..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    assert!(
+        section.contains("`cargo install --path crates/cli --locked`"),
+        "the grad section must say `cargo install --path crates/cli --locked`"
+    );
+}

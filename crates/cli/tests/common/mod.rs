@@ -50,3 +50,15 @@ pub(crate) fn node<'a>(document: &'a Value, name: &str) -> &'a Value {
         .find(|n| n["name"] == name)
         .unwrap_or_else(|| panic!("no node named {name}"))
 }
+
+/// `grad --help`, with each run of whitespace made one space, so that a
+/// phrase reads the same wherever the text wraps.
+pub(crate) fn help() -> String {
+    let out = grad_binary(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    String::from_utf8(out.stdout)
+        .expect("UTF-8 help")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
