@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use nn::blog;
+
 /// A fresh path in the temporary directory.
 fn temp(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("autograd-pictures-{}-{name}", std::process::id()))
@@ -74,9 +76,43 @@ fn the_blog_graph_as_dot_has_every_node_edge_and_gradient() {
             "{name} missing"
         );
     }
-    // dE_total/dw5 and the output's own gradient
-    assert!(dot.contains("grad 0.082167"));
-    assert!(dot.contains("E_total\\n#34 sum(E_o1, E_o2)\\nvalue 0.298371\\ngrad 1\""));
+    // dE_total/dw5 (row 12), E_total (row 9) and the output's own gradient,
+    // each shown to 6 significant digits.
+    let w5 = label(&dot, "w5");
+    assert!(w5.starts_with("w5\\n#5 var\\n"), "{w5}");
+    assert_six_digits(number_after(w5, "grad "), blog::figure(12).exact);
+    let e_total = label(&dot, "E_total");
+    assert!(
+        e_total.starts_with("E_total\\n#34 sum(E_o1, E_o2)\\n") && e_total.ends_with("\\ngrad 1"),
+        "{e_total}"
+    );
+    assert_six_digits(number_after(e_total, "value "), blog::figure(9).exact);
+}
+
+/// The label of the node named `name` in `dot`, as written (escapes kept).
+fn label<'a>(dot: &'a str, name: &str) -> &'a str {
+    let start = dot
+        .find(&format!("label=\"{name}\\n"))
+        .unwrap_or_else(|| panic!("no node named {name}"))
+        + "label=\"".len();
+    &dot[start..start + dot[start..].find('"').expect("a closed label")]
+}
+
+/// The number after `prefix` in a label, up to the next line.
+fn number_after(label: &str, prefix: &str) -> f64 {
+    let start = label.find(prefix).expect("the prefix") + prefix.len();
+    let text = label[start..].split("\\n").next().unwrap();
+    text.parse()
+        .unwrap_or_else(|_| panic!("not a number: {text:?}"))
+}
+
+/// Asserts that `shown` is `exact` rounded to 6 significant digits.
+fn assert_six_digits(shown: f64, exact: f64) {
+    let unit = 10f64.powf(exact.abs().log10().floor() - 5.0);
+    assert!(
+        (shown - exact).abs() <= 0.5 * unit * (1.0 + 1e-9),
+        "{shown} is not {exact} to 6 significant digits"
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 use std::process::Command;
 
+use nn::blog;
 use serde_json::Value;
 
 fn run(args: &[&str]) -> (i32, String, String) {
@@ -17,86 +18,36 @@ fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// Exact values from shared/reference/blog-figures.md, rows 1-28 and the
-/// sequential / simultaneous values of rows 29-32.
-const EXACT: [f64; 28] = [
-    0.377500000000,
-    0.593269992107,
-    0.596884378260,
-    1.105905967060,
-    0.751365069552,
-    0.772928465321,
-    0.274811083176,
-    0.023560025584,
-    0.298371108760,
-    0.741365069552,
-    0.186815601809,
-    0.082167040564,
-    0.358916479718,
-    0.408666186076,
-    0.511301270239,
-    0.561370121108,
-    0.138498561629,
-    0.400000000000,
-    0.055399424651,
-    -0.019049118258,
-    0.036350306393,
-    0.241300708572,
-    0.050000000000,
-    0.000438567734,
-    0.149780716133,
-    0.199561432266,
-    0.249751143632,
-    0.299502287265,
-];
-const SEQUENTIAL: [f64; 4] = [
-    0.291027923905442,
-    3.508478629631277e-05,
-    0.015912196326034,
-    0.984065734485629,
-];
-const SIMULTANEOUS: [f64; 4] = [
-    0.291027773693599,
-    3.510187782978859e-05,
-    0.015913620443551,
-    0.984064273514624,
-];
-
 #[test]
 fn json_reports_all_32_figures_agreeing() {
     let (status, stdout, _) = run(&["--json"]);
     assert_eq!(status, 0);
     let json: Value = serde_json::from_str(&stdout).expect("--json prints JSON");
     let figures = json["figures"].as_array().expect("a figures array");
-    assert_eq!(figures.len(), 32);
-    for (k, figure) in figures.iter().enumerate() {
-        let row = k + 1;
-        assert_eq!(figure["row"], row);
-        assert_eq!(figure["agrees"], true, "row {row}: {figure}");
-        assert!(figure["published"].is_string() && figure["name"].is_string());
-        let engine = figure["engine"].as_f64().expect("a number");
-        if row <= 28 {
-            let exact = EXACT[k];
-            assert!(
-                (engine - exact).abs() <= 0.5e-12 + 1e-15,
-                "row {row}: {engine} vs {exact}"
-            );
-            assert!(figure.get("true_gradient_descent").is_none());
-        } else {
-            let (seq, sim) = (SEQUENTIAL[row - 29], SIMULTANEOUS[row - 29]);
-            let tgd = figure["true_gradient_descent"].as_f64().expect("a number");
-            assert!(
-                ((engine - seq) / seq).abs() <= 1e-9,
-                "row {row}: {engine} vs {seq}"
-            );
-            assert!(
-                ((tgd - sim) / sim).abs() <= 1e-9,
-                "row {row}: {tgd} vs {sim}"
-            );
+    assert_eq!(figures.len(), blog::FIGURES.len());
+    for (figure, printed) in blog::FIGURES.iter().zip(figures) {
+        let row = figure.row;
+        assert_eq!(printed["row"], row);
+        assert_eq!(printed["name"], figure.name, "row {row}");
+        assert_eq!(printed["published"], figure.published, "row {row}");
+        assert_eq!(printed["agrees"], true, "row {row}: {printed}");
+        let engine = printed["engine"].as_f64().expect("a number");
+        assert!(
+            figure.is_exact(engine),
+            "row {row}: {engine} vs {}",
+            figure.exact
+        );
+        match figure.true_gradient_descent {
+            Some(exact) => {
+                let tgd = printed["true_gradient_descent"].as_f64().expect("a number");
+                assert!(
+                    figure.is_true_gradient_descent(tgd),
+                    "row {row}: {tgd} vs {exact}"
+                );
+            }
+            None => assert!(printed.get("true_gradient_descent").is_none()),
         }
     }
-    assert_eq!(figures[0]["name"], "net_h1");
-    assert_eq!(figures[0]["published"], "0.3775");
 }
 
 #[test]

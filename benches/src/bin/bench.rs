@@ -155,10 +155,10 @@ fn blog_row(rounds: usize) -> Row {
     for c in &contenders {
         let loss = c.last.expect("ran");
         assert!(
-            close(loss, blog::FINAL_LOSS, 1e-9),
+            close(loss, blog::final_loss(), 1e-9),
             "blog: {} ends at loss {loss}, expected {}",
             c.name,
-            blog::FINAL_LOSS
+            blog::final_loss()
         );
     }
     let per_step = blog::nodes_per_step();

@@ -2,7 +2,9 @@
 
 use std::fmt::Write as _;
 
-use crate::figures::{Agreement, Figure, Section, Settings};
+use nn::blog::Section;
+
+use crate::figures::{Agreement, Figure, Settings};
 
 /// ANSI styling, or none.
 pub(crate) struct Style {
@@ -139,13 +141,16 @@ pub(crate) fn report(figures: &[Figure], settings: Settings, style: &Style) -> S
             "\n{}",
             style.heading(&format!("{}. {}", number + 1, section.title()))
         );
-        let rows: Vec<&Figure> = figures.iter().filter(|f| f.section == section).collect();
+        let rows: Vec<&Figure> = figures
+            .iter()
+            .filter(|f| f.blog.section == section)
+            .collect();
         if section == Section::Training {
             let cells: Vec<Vec<String>> = rows
                 .iter()
                 .map(|f| {
                     vec![
-                        f.row.to_string(),
+                        f.blog.row.to_string(),
                         f.label.clone(),
                         f.engine.to_string(),
                         f.true_gradient_descent
@@ -171,7 +176,7 @@ pub(crate) fn report(figures: &[Figure], settings: Settings, style: &Style) -> S
             .iter()
             .map(|f| {
                 vec![
-                    f.row.to_string(),
+                    f.blog.row.to_string(),
                     f.label.clone(),
                     f.engine.to_string(),
                     f.published.unwrap_or("-").to_owned(),
@@ -227,8 +232,8 @@ pub(crate) fn json(figures: &[Figure]) -> String {
         .iter()
         .map(|f| {
             let mut row = serde_json::json!({
-                "row": f.row,
-                "name": f.name,
+                "row": f.blog.row,
+                "name": f.blog.name,
                 "engine": f.engine,
                 "published": f.published,
                 "agrees": f.agreement().agrees(),
