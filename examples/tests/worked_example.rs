@@ -152,3 +152,15 @@ fn detect_anomaly_finds_nothing_in_the_blog() {
     let (_, without, _) = run(&["--json"]);
     assert_eq!(with, without);
 }
+
+#[test]
+fn json_and_trace_are_refused_together() {
+    // JSON has no place for the trace: asking for both is a mistake, not a
+    // request to drop one silently.
+    let (status, stdout, stderr) = run(&["--json", "--trace"]);
+    assert_eq!(status, 2, "{stdout}");
+    assert!(
+        stderr.contains("--json") && stderr.contains("--trace"),
+        "{stderr}"
+    );
+}

@@ -32,7 +32,7 @@ struct Cli {
     quiet: bool,
     /// Also print the network's whole tape after the first backward pass:
     /// every node's value and its gradient dE_total/d(node).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     trace: bool,
     /// Print the figures as one JSON object instead of tables.
     #[arg(long)]
