@@ -1,5 +1,6 @@
 //! Pictures for the example programs: computation graphs drawn as SVG, and
-//! training curves and decision boundaries plotted as SVG.
+//! training curves and decision boundaries plotted as SVG; and, in
+//! [`text`], how the programs print words and numbers.
 //!
 //! Everything here is pure Rust. When Graphviz's `dot` is installed it draws
 //! the graphs, more polished; otherwise a built-in layout (the `layout-rs`
@@ -12,6 +13,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use plotters::prelude::*;
+
+pub mod text;
 
 /// What went wrong while drawing a picture.
 #[derive(Debug)]

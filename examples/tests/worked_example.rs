@@ -164,3 +164,18 @@ fn json_and_trace_are_refused_together() {
         "{stderr}"
     );
 }
+
+#[test]
+fn one_update_is_counted_in_the_singular() {
+    let (status, stdout, _) = run(&["--iterations", "1"]);
+    assert_eq!(status, 0);
+    for wrong in ["1 updates", "1 training steps"] {
+        assert!(!stdout.contains(wrong), "{wrong:?} in\n{stdout}");
+    }
+    assert!(stdout.contains("1 training step."), "{stdout}");
+    assert!(stdout.contains("E_total after 1 update "), "{stdout}");
+    assert!(stdout.contains("out_o1 after 1 update "), "{stdout}");
+    let (_, stdout, _) = run(&["--iterations", "2"]);
+    assert!(stdout.contains("2 training steps."), "{stdout}");
+    assert!(stdout.contains("out_o1 after 2 updates "), "{stdout}");
+}

@@ -135,8 +135,8 @@ fn main() -> ExitCode {
     let (_, trained_accuracy) = loss(&tape, &mlp, &points);
     tape.rewind(mark);
     println!(
-        "after {} steps: loss {final_loss:.4} (last step), training accuracy {:.0}% ({} of {} points)",
-        cli.steps,
+        "after {}: loss {final_loss:.4} (last step), training accuracy {:.0}% ({} of {} points)",
+        pictures::text::counted(cli.steps, "step"),
         100.0 * trained_accuracy,
         (trained_accuracy * points.len() as f64).round(),
         points.len()
@@ -144,7 +144,10 @@ fn main() -> ExitCode {
     if let Some(path) = &cli.svg {
         let drawn = pictures::decision_boundary(
             path,
-            &format!("Two moons: a 2-16-16-1 MLP after {} steps", cli.steps),
+            &format!(
+                "Two moons: a 2-16-16-1 MLP after {}",
+                pictures::text::counted(cli.steps, "step")
+            ),
             &points,
             |x, y| {
                 let s = score(&mlp, x, y).value();

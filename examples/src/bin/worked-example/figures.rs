@@ -186,7 +186,10 @@ pub(crate) fn compute(settings: Settings) -> Computed {
                     .name
                     .split_once(" after ")
                     .expect("internal error: a training figure is named `X after N updates`");
-                let updates = updates.replace('N', &runs.to_string());
+                let updates = match updates {
+                    "N updates" => pictures::text::counted(runs, "update"),
+                    fixed => fixed.to_owned(),
+                };
                 Figure {
                     blog: figure,
                     label: format!("{what} after {updates}"),

@@ -127,12 +127,12 @@ pub(crate) fn report(figures: &[Figure], settings: Settings, style: &Style) -> S
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}\n{INTRO}\nLearning rate η = {}, {} training steps.\n\n{}",
+        "{}\n{INTRO}\nLearning rate η = {}, {}.\n\n{}",
         style.heading(
             "A Step by Step Backpropagation Example (Matt Mazur), reproduced by the engine"
         ),
         settings.learning_rate,
-        settings.iterations,
+        pictures::text::counted(settings.iterations, "training step"),
         style.dim(LEGEND),
     );
     for (number, section) in Section::ALL.into_iter().enumerate() {
