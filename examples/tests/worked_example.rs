@@ -179,3 +179,63 @@ fn one_update_is_counted_in_the_singular() {
     assert!(stdout.contains("2 training steps."), "{stdout}");
     assert!(stdout.contains("out_o1 after 2 updates "), "{stdout}");
 }
+
+/// The cells of the report's table rows (a row number, then at least three
+/// more cells), split at runs of two or more spaces.
+fn table_rows(report: &str) -> Vec<Vec<&str>> {
+    report
+        .lines()
+        .filter(|l| {
+            l.split_whitespace()
+                .next()
+                .is_some_and(|first| first.parse::<u32>().is_ok())
+        })
+        .map(|l| {
+            l.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+        })
+        .filter(|cells| cells.len() >= 4)
+        .collect()
+}
+
+/// Asserts that `cell` is a number printed as `autograd::Shortest` prints
+/// it: the shortest digits that read back as the same f64, in scientific
+/// notation outside [1e-4, 1e16).
+fn assert_shortest(cell: &str, context: &str) {
+    let x: f64 = cell
+        .parse()
+        .unwrap_or_else(|_| panic!("not a number: {cell:?} in {context}"));
+    assert_eq!(autograd::Shortest(x).to_string(), cell, "in {context}");
+}
+
+#[test]
+fn every_engine_value_prints_in_shortest_form() {
+    let (status, stdout, _) = run(&[]);
+    assert_eq!(status, 0);
+    let rows = table_rows(&stdout);
+    assert_eq!(rows.len(), 32, "{stdout}");
+    for row in &rows {
+        let training = row[0].parse::<u32>().unwrap() >= 29;
+        let columns: &[usize] = if training { &[2, 3] } else { &[2] };
+        for &c in columns {
+            assert_shortest(row[c], &row.join(" | "));
+        }
+    }
+    // E_total after 10,000 updates is below 1e-4: scientific notation.
+    assert!(stdout.contains("3.508478629631"), "{stdout}");
+}
+
+#[test]
+fn a_huge_learning_rate_prints_short_numbers() {
+    let (status, stdout, _) = run(&["--learning-rate", "1e300", "--iterations", "2"]);
+    assert_eq!(status, 0);
+    assert!(stdout.contains("Learning rate η = 1e300,"), "{stdout}");
+    for row in table_rows(&stdout) {
+        assert!(row[2].len() <= 24, "{row:?}");
+        assert_shortest(row[2], &row.join(" | "));
+    }
+    let longest = stdout.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(longest < 120, "a line of {longest} characters");
+}

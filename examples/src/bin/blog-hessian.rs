@@ -4,7 +4,7 @@
 //!
 //! `cargo run --release --bin blog-hessian`
 
-use autograd::Var;
+use autograd::{Shortest, Var};
 use nn::blog;
 
 fn main() {
@@ -24,14 +24,14 @@ fn main() {
     println!("The Hessian of E_total with respect to w5..w8 at the blog's starting weights:\n");
     print!("{:>4}", "");
     for name in names {
-        print!("  {name:>22}");
+        print!("  {name:>24}");
     }
     println!();
     for (name, g) in names.iter().zip(&gradient) {
         let row = g.backward();
         print!("{name:>4}");
         for &w in &weights {
-            print!("  {:>22.15e}", row.wrt(w));
+            print!("  {:>24}", Shortest(row.wrt(w)));
         }
         println!();
     }
@@ -45,6 +45,6 @@ fn main() {
         "\nThe gradient itself, read from the recorded graph (∂E_total/∂w5 is the blog's row 12):"
     );
     for (name, g) in names.iter().zip(&gradient) {
-        println!("  ∂E_total/∂{name} = {}", g.value());
+        println!("  ∂E_total/∂{name} = {}", Shortest(g.value()));
     }
 }

@@ -8,7 +8,7 @@ use std::f64::consts::PI;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use autograd::{Gradients, Tape, Var};
+use autograd::{Gradients, Shortest, Tape, Var};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use nn::{Activation, LayerSpec, Mlp, Sgd};
@@ -75,8 +75,9 @@ fn score<'t>(mlp: &Mlp<'t>, x: f64, y: f64) -> Var<'t> {
     mlp.forward(&mlp.inputs(&[x, y])).outputs()[0]
 }
 
-/// Mean hinge loss plus L2 regularisation, and the accuracy.
-fn loss<'t>(tape: &'t Tape, mlp: &Mlp<'t>, points: &[pictures::Point]) -> (Var<'t>, f64) {
+/// Mean hinge loss plus L2 regularisation, and how many points the model
+/// classifies correctly.
+fn loss<'t>(tape: &'t Tape, mlp: &Mlp<'t>, points: &[pictures::Point]) -> (Var<'t>, usize) {
     let scores: Vec<Var<'t>> = points.iter().map(|&(x, y, _)| score(mlp, x, y)).collect();
     // hinge: max(0, 1 - y·score)
     let hinge = tape.sum(
@@ -92,7 +93,23 @@ fn loss<'t>(tape: &'t Tape, mlp: &Mlp<'t>, points: &[pictures::Point]) -> (Var<'
         .zip(points)
         .filter(|(s, p)| (s.value() > 0.0) == (p.2 > 0.0))
         .count();
-    (data_loss + l2, correct as f64 / points.len() as f64)
+    (data_loss + l2, correct)
+}
+
+/// `correct` of `points` as a percentage.
+fn percent(correct: usize, points: usize) -> Shortest {
+    Shortest(100.0 * correct as f64 / points as f64)
+}
+
+/// The result line: the loss, and the training accuracy of the trained
+/// model.
+fn summary(steps: usize, loss: f64, correct: usize, points: usize) -> String {
+    format!(
+        "after {}: loss {} (last step), training accuracy {}% ({correct} of {points} points)",
+        pictures::text::counted(steps, "step"),
+        Shortest(loss),
+        percent(correct, points),
+    )
 }
 
 fn main() -> ExitCode {
@@ -118,7 +135,7 @@ fn main() -> ExitCode {
     );
     let mut final_loss = f64::NAN;
     for step in 0..cli.steps {
-        let (total, acc) = loss(&tape, &mlp, &points);
+        let (total, correct) = loss(&tape, &mlp, &points);
         total.backward_into(&mut grads);
         final_loss = total.value();
         tape.rewind(mark);
@@ -126,21 +143,16 @@ fn main() -> ExitCode {
         let rate = 1.0 - 0.9 * step as f64 / cli.steps as f64;
         Sgd::new(rate).step(mlp.trainable_parameters(), &grads);
         bar.set_message(format!(
-            "loss {final_loss:.4}  accuracy {:.0}%",
-            100.0 * acc
+            "loss {}  accuracy {}%",
+            Shortest(final_loss),
+            percent(correct, points.len())
         ));
         bar.inc(1);
     }
     bar.finish_and_clear();
-    let (_, trained_accuracy) = loss(&tape, &mlp, &points);
+    let (_, correct) = loss(&tape, &mlp, &points);
     tape.rewind(mark);
-    println!(
-        "after {}: loss {final_loss:.4} (last step), training accuracy {:.0}% ({} of {} points)",
-        pictures::text::counted(cli.steps, "step"),
-        100.0 * trained_accuracy,
-        (trained_accuracy * points.len() as f64).round(),
-        points.len()
-    );
+    println!("{}", summary(cli.steps, final_loss, correct, points.len()));
     if let Some(path) = &cli.svg {
         let drawn = pictures::decision_boundary(
             path,
@@ -161,4 +173,21 @@ fn main() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary;
+
+    #[test]
+    fn the_summary_prints_numbers_in_shortest_form() {
+        assert_eq!(
+            summary(100, 1.2345e300, 98, 100),
+            "after 100 steps: loss 1.2345e300 (last step), training accuracy 98% (98 of 100 points)"
+        );
+        assert_eq!(
+            summary(1, 0.012345678901234, 1, 3),
+            "after 1 step: loss 0.012345678901234 (last step), training accuracy 33.333333333333336% (1 of 3 points)"
+        );
+    }
 }

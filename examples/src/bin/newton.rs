@@ -5,7 +5,7 @@
 //!
 //! `cargo run --release --bin newton`
 
-use autograd::{Tape, Var, hessian};
+use autograd::{Shortest, Tape, Var, hessian};
 
 /// The Rosenbrock function on the tape.
 fn rosenbrock<'t>(_: &'t Tape, p: &[Var<'t>]) -> Var<'t> {
@@ -42,7 +42,7 @@ fn main() {
     let rate = 1e-3;
     println!("Minimising the Rosenbrock function from (-1.2, 1); the minimum is (1, 1).");
     println!("Newton's method uses the exact Hessian (reverse over reverse);");
-    println!("gradient descent uses a step of {rate}.\n");
+    println!("gradient descent uses a step of {}.\n", Shortest(rate));
     println!(
         "{:>5}  {:>24}  {:>24}",
         "step", "Newton: |x - x*|", "gradient descent"
@@ -50,9 +50,9 @@ fn main() {
     let (mut newton, mut descent) = (start, start);
     for step in 0..=8 {
         println!(
-            "{step:>5}  {:>24.3e}  {:>24.3e}",
-            error(newton),
-            error(descent)
+            "{step:>5}  {:>24}  {:>24}",
+            Shortest(error(newton)),
+            Shortest(error(descent))
         );
         newton = newton_step(newton);
         let g = gradient(descent);
@@ -62,7 +62,12 @@ fn main() {
         let g = gradient(descent);
         descent = [descent[0] - rate * g[0], descent[1] - rate * g[1]];
     }
-    println!("{:>5}  {:>24}  {:>24.3e}", "20000", "", error(descent));
+    println!(
+        "{:>5}  {:>24}  {:>24}",
+        "20000",
+        "",
+        Shortest(error(descent))
+    );
     println!(
         "\nNewton reaches the minimum to machine precision in a handful of steps, the error\n\
          roughly squaring each time near the end; gradient descent is still crawling along\n\

@@ -84,7 +84,7 @@ fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String>
             path,
             &format!(
                 "The worked example: E_total while training (η = {})",
-                cli.learning_rate
+                autograd::Shortest(cli.learning_rate)
             ),
             pictures::Series {
                 label: "true gradient descent",

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use autograd::Shortest;
 use nn::blog::Section;
 
 use crate::figures::{Agreement, Figure, Settings};
@@ -131,7 +132,7 @@ pub(crate) fn report(figures: &[Figure], settings: Settings, style: &Style) -> S
         style.heading(
             "A Step by Step Backpropagation Example (Matt Mazur), reproduced by the engine"
         ),
-        settings.learning_rate,
+        Shortest(settings.learning_rate),
         pictures::text::counted(settings.iterations, "training step"),
         style.dim(LEGEND),
     );
@@ -152,9 +153,9 @@ pub(crate) fn report(figures: &[Figure], settings: Settings, style: &Style) -> S
                     vec![
                         f.blog.row.to_string(),
                         f.label.clone(),
-                        f.engine.to_string(),
+                        Shortest(f.engine).to_string(),
                         f.true_gradient_descent
-                            .map_or_else(String::new, |v| v.to_string()),
+                            .map_or_else(String::new, |v| Shortest(v).to_string()),
                         f.published.unwrap_or("-").to_owned(),
                         style.mark(f.agreement()),
                     ]
@@ -178,7 +179,7 @@ pub(crate) fn report(figures: &[Figure], settings: Settings, style: &Style) -> S
                 vec![
                     f.blog.row.to_string(),
                     f.label.clone(),
-                    f.engine.to_string(),
+                    Shortest(f.engine).to_string(),
                     f.published.unwrap_or("-").to_owned(),
                     style.mark(f.agreement()),
                     style.dim(&f.source),
