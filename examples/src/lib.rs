@@ -14,7 +14,10 @@ use std::process::{Command, Stdio};
 
 use plotters::prelude::*;
 
+mod curve;
 pub mod text;
+
+pub use curve::Curve;
 
 /// What went wrong while drawing a picture.
 #[derive(Debug)]
@@ -128,31 +131,15 @@ pub fn built_in(dot: &str) -> Result<String, PictureError> {
     Ok(svg.finalize())
 }
 
-/// One curve of a plot: its legend label, its colour, and its values by
-/// iteration (the first value is iteration 1).
+/// One curve of a plot: its legend label, its colour, and its values.
 #[derive(Clone, Copy, Debug)]
 pub struct Series<'a> {
     /// The legend label.
     pub label: &'a str,
     /// The line colour.
     pub colour: RGBColor,
-    /// One value per iteration.
-    pub values: &'a [f64],
-}
-
-/// The iterations worth drawing on a log axis: every one of the first 200,
-/// then each at least 1% past the last drawn, and the last.
-fn log_spaced(len: usize) -> Vec<usize> {
-    let mut keep = Vec::new();
-    for k in 0..len {
-        let far_enough = keep
-            .last()
-            .is_none_or(|&last: &usize| (k + 1) as f64 >= 1.01 * (last + 1) as f64);
-        if k < 200 || far_enough || k + 1 == len {
-            keep.push(k);
-        }
-    }
-    keep
+    /// The values, by iteration.
+    pub curve: &'a Curve,
 }
 
 /// Plots two training curves of a positive loss against the iteration, as
@@ -170,13 +157,14 @@ pub fn training_plot(
     second: Series<'_>,
 ) -> Result<(), PictureError> {
     let plot = |e: &dyn fmt::Display| PictureError::Plot(e.to_string());
-    if first.values.len() != second.values.len() || first.values.len() < 2 {
+    let (a, b) = (first.curve.points(), second.curve.points());
+    if first.curve.len() != second.curve.len() || first.curve.len() < 2 {
         return Err(PictureError::Plot(
             "the curves must be equally long, with at least two points".to_owned(),
         ));
     }
     let (mut low, mut high) = (f64::INFINITY, 0.0f64);
-    for &v in first.values.iter().chain(second.values) {
+    for &(_, v) in a.iter().chain(b) {
         if !(v > 0.0 && v.is_finite()) {
             return Err(PictureError::Plot(format!(
                 "a log scale needs positive finite values, got {v}"
@@ -185,16 +173,12 @@ pub fn training_plot(
         low = low.min(v);
         high = high.max(v);
     }
-    let keep = log_spaced(first.values.len());
-    let steps = first.values.len() as f64;
-    let difference: Vec<(f64, f64)> = keep
+    let steps = first.curve.len() as f64;
+    // Curves of equal length keep the same iterations.
+    let difference: Vec<(f64, f64)> = a
         .iter()
-        .map(|&k| {
-            (
-                (k + 1) as f64,
-                (second.values[k] - first.values[k]) / first.values[k],
-            )
-        })
+        .zip(b)
+        .map(|(&(k, x), &(_, y))| (k as f64, (y - x) / x))
         .collect();
     let (d_low, d_high) = difference
         .iter()
@@ -229,7 +213,7 @@ pub fn training_plot(
         let colour = s.colour;
         chart
             .draw_series(LineSeries::new(
-                keep.iter().map(|&k| ((k + 1) as f64, s.values[k])),
+                s.curve.points().iter().map(|&(k, v)| (k as f64, v)),
                 colour.stroke_width(width),
             ))
             .map_err(|e| plot(&e))?

@@ -239,3 +239,15 @@ fn a_huge_learning_rate_prints_short_numbers() {
     let longest = stdout.lines().map(|l| l.chars().count()).max().unwrap();
     assert!(longest < 120, "a line of {longest} characters");
 }
+
+#[test]
+fn absurd_iteration_counts_are_refused_with_the_limit() {
+    // u32::MAX updates would take hours; it used to abort at once, trying
+    // to allocate 34 GB for a loss history nothing drew.
+    let (status, stdout, stderr) = run(&["--iterations", "4294967295"]);
+    assert_eq!(status, 2, "{stdout}{stderr}");
+    assert!(
+        stderr.contains("--iterations") && stderr.contains("at most 100000000"),
+        "{stderr}"
+    );
+}

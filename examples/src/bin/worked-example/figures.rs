@@ -75,6 +75,8 @@ pub(crate) struct Settings {
     pub(crate) learning_rate: f64,
     /// Turn on the tapes' anomaly detection.
     pub(crate) detect_anomaly: bool,
+    /// Keep the training curves, for a plot.
+    pub(crate) curves: bool,
 }
 
 impl Settings {
@@ -110,8 +112,9 @@ pub(crate) struct Computed {
     /// The same, as a DOT graph.
     pub(crate) dot: String,
     /// E_total at the start of each iteration, in the sequential and the
-    /// simultaneous order.
-    pub(crate) curves: [Vec<f64>; 2],
+    /// simultaneous order, as a log-scale plot draws it; only when the
+    /// settings ask for the curves.
+    pub(crate) curves: Option<[pictures::Curve; 2]>,
 }
 
 /// Every figure, computed on a fresh tape, plus the first backward pass as
@@ -215,23 +218,28 @@ pub(crate) fn compute(settings: Settings) -> Computed {
         figures,
         trace,
         dot,
-        curves: [sequential_curve, simultaneous_curve],
+        curves: sequential_curve.zip(simultaneous_curve).map(<[_; 2]>::from),
     }
 }
 
 /// E_total after one update, then E_total, out_o1, out_o2 after
-/// `settings.iterations` updates, in the given order; and E_total at the
-/// start of every iteration.
-fn train(settings: Settings, order: UpdateOrder) -> ([f64; 4], Vec<f64>) {
+/// `settings.iterations` updates, in the given order; and, if the settings
+/// ask for it, E_total at the start of every iteration (as much of it as a
+/// log-scale plot draws: memory does not grow with the iterations).
+fn train(settings: Settings, order: UpdateOrder) -> ([f64; 4], Option<pictures::Curve>) {
     let tape = Tape::new();
     tape.set_detect_anomaly(settings.detect_anomaly);
     let mlp = blog::network(&tape);
     let mut trainer = blog::trainer(&mlp, settings.learning_rate, order);
     let mut after_one = f64::NAN;
-    let mut curve = Vec::with_capacity(settings.iterations);
+    let mut curve = settings
+        .curves
+        .then(|| pictures::Curve::new(settings.iterations.max(1)));
     for step in 0..settings.iterations.max(1) {
         let error_before = trainer.step(&mlp, &blog::INPUTS, &blog::TARGETS);
-        curve.push(error_before);
+        if let Some(curve) = &mut curve {
+            curve.push(error_before);
+        }
         if step == 1 {
             after_one = error_before;
         }
@@ -251,4 +259,40 @@ fn train(settings: Settings, order: UpdateOrder) -> ([f64; 4], Vec<f64>) {
     ];
     tape.rewind(mark);
     (result, curve)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Settings, compute};
+
+    fn settings(iterations: usize, curves: bool) -> Settings {
+        Settings {
+            iterations,
+            learning_rate: nn::blog::LEARNING_RATE,
+            detect_anomaly: false,
+            curves,
+        }
+    }
+
+    #[test]
+    fn the_loss_history_is_kept_only_for_a_plot() {
+        assert!(compute(settings(300, false)).curves.is_none());
+        let curves = compute(settings(300, true)).curves.expect("curves");
+        for curve in &curves {
+            assert_eq!(curve.len(), 300);
+        }
+    }
+
+    #[test]
+    fn the_plotted_history_stays_small_however_long_the_training() {
+        let curves = compute(settings(30_000, true)).curves.expect("curves");
+        for curve in &curves {
+            assert_eq!(curve.len(), 30_000);
+            assert!(
+                curve.points().len() < 800,
+                "{} points",
+                curve.points().len()
+            );
+        }
+    }
 }

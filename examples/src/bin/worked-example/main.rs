@@ -21,9 +21,10 @@ use figures::{Agreement, Settings};
 #[derive(Parser, Debug)]
 #[command(version, about, long_about = None)]
 struct Cli {
-    /// Gradient-descent steps for the training figures (rows 30-32).
-    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
-    iterations: u32,
+    /// Gradient-descent steps for the training figures (rows 30-32), from
+    /// 1 to 100000000.
+    #[arg(long, default_value_t = nn::blog::TRAINING_STEPS, value_parser = iterations)]
+    iterations: usize,
     /// The learning rate η.
     #[arg(long, default_value_t = nn::blog::LEARNING_RATE, value_parser = finite)]
     learning_rate: f64,
@@ -55,6 +56,22 @@ struct Cli {
     detect_anomaly: bool,
 }
 
+/// The most updates `--iterations` accepts: several minutes of training
+/// in a release build, long after E_total has stopped changing visibly.
+const MAX_ITERATIONS: usize = 100_000_000;
+
+fn iterations(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("at least 1 update is needed".to_owned()),
+        Ok(n) if n <= MAX_ITERATIONS => Ok(n),
+        Ok(_) => Err(format!(
+            "at most {MAX_ITERATIONS} updates are allowed \
+             (several minutes of training in a release build)"
+        )),
+        Err(e) => Err(format!("not a whole number of updates: {e}")),
+    }
+}
+
 fn finite(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(x) if x.is_finite() => Ok(x),
@@ -79,7 +96,10 @@ fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String>
         }
     }
     if let Some(path) = &cli.plot {
-        let [sequential, simultaneous] = &computed.curves;
+        let [sequential, simultaneous] = computed
+            .curves
+            .as_ref()
+            .expect("internal error: --plot keeps the training curves");
         pictures::training_plot(
             path,
             &format!(
@@ -89,12 +109,12 @@ fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String>
             pictures::Series {
                 label: "true gradient descent",
                 colour: plotters::style::RGBColor(0, 90, 181),
-                values: simultaneous,
+                curve: simultaneous,
             },
             pictures::Series {
                 label: "sequential order",
                 colour: plotters::style::RGBColor(220, 50, 32),
-                values: sequential,
+                curve: sequential,
             },
         )
         .map_err(|e| format!("cannot plot {}: {e}", path.display()))?;
@@ -105,9 +125,10 @@ fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String>
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let settings = Settings {
-        iterations: cli.iterations as usize,
+        iterations: cli.iterations,
         learning_rate: cli.learning_rate,
         detect_anomaly: cli.detect_anomaly,
+        curves: cli.plot.is_some(),
     };
     let computed = if cli.detect_anomaly {
         // An anomaly panics at the spot with a message naming the node;
