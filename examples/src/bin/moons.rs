@@ -5,6 +5,7 @@
 //! `cargo run --release --bin moons -- --svg moons.svg`
 
 use std::f64::consts::PI;
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -152,7 +153,12 @@ fn main() -> ExitCode {
     bar.finish_and_clear();
     let (_, correct) = loss(&tape, &mlp, &points);
     tape.rewind(mark);
-    println!("{}", summary(cli.steps, final_loss, correct, points.len()));
+    // A reader that went away (`| head`) does not stop the picture.
+    let printed = writeln!(
+        io::stdout(),
+        "{}",
+        summary(cli.steps, final_loss, correct, points.len())
+    );
     if let Some(path) = &cli.svg {
         let drawn = pictures::decision_boundary(
             path,
@@ -172,7 +178,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    ExitCode::SUCCESS
+    pictures::text::exit_status("moons", printed, ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

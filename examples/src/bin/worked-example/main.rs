@@ -173,13 +173,15 @@ fn main() -> ExitCode {
         text
     };
     let mut stdout = io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth a panic.
-    let _ = stdout
+    let printed = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush());
-    if disagreeing > 0 {
+    // A reader that went away (`| head`) ends the printing, not the
+    // verdict: the exit status still says whether every figure agrees.
+    let verdict = if disagreeing > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    pictures::text::exit_status("worked-example", printed, verdict)
 }
