@@ -9,7 +9,7 @@
 
 use std::fmt;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use plotters::prelude::*;
@@ -28,8 +28,15 @@ pub enum PictureError {
     Layout(String),
     /// The plotting library failed.
     Plot(String),
-    /// The picture could not be written.
+    /// Talking to Graphviz's `dot` failed.
     Io(std::io::Error),
+    /// The picture could not be written to its file.
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why not.
+        error: std::io::Error,
+    },
 }
 
 impl fmt::Display for PictureError {
@@ -39,6 +46,9 @@ impl fmt::Display for PictureError {
             PictureError::Layout(e) => write!(f, "the built-in graph layout failed: {e}"),
             PictureError::Plot(e) => write!(f, "plotting failed: {e}"),
             PictureError::Io(e) => write!(f, "{e}"),
+            PictureError::Write { path, error } => {
+                write!(f, "cannot write {}: {error}", path.display())
+            }
         }
     }
 }
@@ -142,6 +152,14 @@ pub struct Series<'a> {
     pub curve: &'a Curve,
 }
 
+/// Writes a drawn picture to its file.
+fn write_svg(path: &Path, svg: &str) -> Result<(), PictureError> {
+    std::fs::write(path, svg).map_err(|error| PictureError::Write {
+        path: path.to_owned(),
+        error,
+    })
+}
+
 /// Plots two training curves of a positive loss against the iteration, as
 /// an SVG file at `path`: above, both curves on log-log axes; below, how far
 /// the second is from the first, relative to it.
@@ -152,6 +170,18 @@ pub struct Series<'a> {
 /// the curves differ in length.
 pub fn training_plot(
     path: &Path,
+    title: &str,
+    first: Series<'_>,
+    second: Series<'_>,
+) -> Result<(), PictureError> {
+    let mut svg = String::new();
+    draw_training(&mut svg, title, first, second)?;
+    write_svg(path, &svg)
+}
+
+/// [`training_plot`]'s drawing, into `svg`.
+fn draw_training(
+    svg: &mut String,
     title: &str,
     first: Series<'_>,
     second: Series<'_>,
@@ -185,7 +215,7 @@ pub fn training_plot(
         .fold((0.0f64, 0.0f64), |(lo, hi), &(_, d)| (lo.min(d), hi.max(d)));
     let pad = (d_high - d_low).max(1e-12) * 0.1;
 
-    let root = SVGBackend::new(path, (900, 760)).into_drawing_area();
+    let root = SVGBackend::with_string(svg, (900, 760)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| plot(&e))?;
     let (upper, lower) = root.split_vertically(500);
     let mut chart = ChartBuilder::on(&upper)
@@ -273,11 +303,23 @@ pub fn decision_boundary(
     path: &Path,
     title: &str,
     points: &[Point],
+    score: impl FnMut(f64, f64) -> f64,
+) -> Result<(), PictureError> {
+    let mut svg = String::new();
+    draw_boundary(&mut svg, title, points, score)?;
+    write_svg(path, &svg)
+}
+
+/// [`decision_boundary`]'s drawing, into `svg`.
+fn draw_boundary(
+    svg: &mut String,
+    title: &str,
+    points: &[Point],
     mut score: impl FnMut(f64, f64) -> f64,
 ) -> Result<(), PictureError> {
     let plot = |e: &dyn fmt::Display| PictureError::Plot(e.to_string());
     let (x_range, y_range) = (-1.6..2.6, -1.1..1.6);
-    let root = SVGBackend::new(path, (820, 600)).into_drawing_area();
+    let root = SVGBackend::with_string(svg, (820, 600)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| plot(&e))?;
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 22))

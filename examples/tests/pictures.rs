@@ -202,3 +202,17 @@ fn moons_learns_and_draws_its_boundary() {
         "every point, and two in the legend"
     );
 }
+
+#[test]
+fn an_unwritable_plot_is_an_error_that_names_the_path() {
+    let (status, _, err) = run(
+        env!("CARGO_BIN_EXE_worked-example"),
+        &["--quiet", "--iterations", "3", "--plot", "/bad/path"],
+    );
+    assert_eq!(status, 2, "{err}");
+    assert!(
+        err.starts_with("worked-example: cannot write /bad/path: "),
+        "{err}"
+    );
+    assert!(!err.contains("backend"), "{err}");
+}

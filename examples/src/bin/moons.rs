@@ -102,11 +102,11 @@ fn percent(correct: usize, points: usize) -> Shortest {
     Shortest(100.0 * correct as f64 / points as f64)
 }
 
-/// The result line: the loss, and the training accuracy of the trained
+/// The result line: the loss and the training accuracy of the trained
 /// model.
 fn summary(steps: usize, loss: f64, correct: usize, points: usize) -> String {
     format!(
-        "after {}: loss {} (last step), training accuracy {}% ({correct} of {points} points)",
+        "after {}: loss {}, training accuracy {}% ({correct} of {points} points)",
         pictures::text::counted(steps, "step"),
         Shortest(loss),
         percent(correct, points),
@@ -134,24 +134,26 @@ fn main() -> ExitCode {
         ProgressStyle::with_template("{bar:40} {pos}/{len} steps  {msg}")
             .expect("a valid template"),
     );
-    let mut final_loss = f64::NAN;
     for step in 0..cli.steps {
         let (total, correct) = loss(&tape, &mlp, &points);
         total.backward_into(&mut grads);
-        final_loss = total.value();
+        let before = total.value();
         tape.rewind(mark);
         // The learning rate decays from 1.0 to 0.1, as in micrograd's demo.
         let rate = 1.0 - 0.9 * step as f64 / cli.steps as f64;
         Sgd::new(rate).step(mlp.trainable_parameters(), &grads);
         bar.set_message(format!(
             "loss {}  accuracy {}%",
-            Shortest(final_loss),
+            Shortest(before),
             percent(correct, points.len())
         ));
         bar.inc(1);
     }
     bar.finish_and_clear();
-    let (_, correct) = loss(&tape, &mlp, &points);
+    // The trained model's loss and accuracy: after 0 steps, the untrained
+    // model's.
+    let (total, correct) = loss(&tape, &mlp, &points);
+    let final_loss = total.value();
     tape.rewind(mark);
     // A reader that went away (`| head`) does not stop the picture.
     let printed = writeln!(
@@ -173,9 +175,16 @@ fn main() -> ExitCode {
                 s
             },
         );
-        if let Err(e) = drawn {
-            eprintln!("moons: cannot draw {}: {e}", path.display());
-            return ExitCode::from(2);
+        match drawn {
+            Ok(()) => {}
+            Err(e @ pictures::PictureError::Write { .. }) => {
+                eprintln!("moons: {e}");
+                return ExitCode::from(2);
+            }
+            Err(e) => {
+                eprintln!("moons: cannot draw {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
         }
     }
     pictures::text::exit_status("moons", printed, ExitCode::SUCCESS)
@@ -189,11 +198,11 @@ mod tests {
     fn the_summary_prints_numbers_in_shortest_form() {
         assert_eq!(
             summary(100, 1.2345e300, 98, 100),
-            "after 100 steps: loss 1.2345e300 (last step), training accuracy 98% (98 of 100 points)"
+            "after 100 steps: loss 1.2345e300, training accuracy 98% (98 of 100 points)"
         );
         assert_eq!(
             summary(1, 0.012345678901234, 1, 3),
-            "after 1 step: loss 0.012345678901234 (last step), training accuracy 33.333333333333336% (1 of 3 points)"
+            "after 1 step: loss 0.012345678901234, training accuracy 33.333333333333336% (1 of 3 points)"
         );
     }
 }

@@ -117,7 +117,10 @@ fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String>
                 curve: sequential,
             },
         )
-        .map_err(|e| format!("cannot plot {}: {e}", path.display()))?;
+        .map_err(|e| match e {
+            pictures::PictureError::Write { .. } => e.to_string(),
+            e => format!("cannot plot {}: {e}", path.display()),
+        })?;
     }
     Ok(())
 }
