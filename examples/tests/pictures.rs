@@ -216,3 +216,102 @@ fn an_unwritable_plot_is_an_error_that_names_the_path() {
     );
     assert!(!err.contains("backend"), "{err}");
 }
+
+/// One node of a drawing by the built-in layout: its DOT id, its box and
+/// its label.
+struct DrawnNode {
+    id: String,
+    rect: (f64, f64, f64, f64),
+    dashed: bool,
+    font_size: f64,
+    /// Each line of the label and its baseline.
+    lines: Vec<(String, f64)>,
+}
+
+/// The nodes of `svg`, drawn by the built-in layout (one `<g
+/// class="node">` each, with a `<title>`, a `<rect>` and a `<text>`).
+fn drawn_nodes(svg: &str) -> Vec<DrawnNode> {
+    let document = roxmltree::Document::parse(svg).expect("well-formed SVG");
+    let number = |n: roxmltree::Node<'_, '_>, attribute: &str| -> f64 {
+        n.attribute(attribute)
+            .unwrap_or_else(|| panic!("no {attribute} on {n:?}"))
+            .parse()
+            .expect("a number")
+    };
+    document
+        .descendants()
+        .filter(|n| n.has_tag_name("g") && n.attribute("class") == Some("node"))
+        .map(|g| {
+            let child = |tag: &str| {
+                g.children()
+                    .find(|c| c.has_tag_name(tag))
+                    .unwrap_or_else(|| panic!("a node without <{tag}>"))
+            };
+            let rect = child("rect");
+            let text = child("text");
+            DrawnNode {
+                id: child("title").text().unwrap_or_default().to_owned(),
+                rect: (
+                    number(rect, "x"),
+                    number(rect, "y"),
+                    number(rect, "width"),
+                    number(rect, "height"),
+                ),
+                dashed: rect.attribute("stroke-dasharray").is_some(),
+                font_size: number(text, "font-size"),
+                lines: text
+                    .children()
+                    .filter(|t| t.has_tag_name("tspan"))
+                    .map(|t| (t.text().unwrap_or_default().to_owned(), number(t, "y")))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn the_built_in_layout_dashes_the_constants_and_only_them() {
+    let nodes = drawn_nodes(&pictures::built_in(&blog_dot()).unwrap());
+    assert_eq!(nodes.len(), 35, "every node of the blog's tape");
+    let constants: Vec<&str> = nodes
+        .iter()
+        .filter(|n| n.lines.iter().any(|(l, _)| l.ends_with(" const")))
+        .map(|n| n.lines[0].0.as_str())
+        .collect();
+    assert_eq!(constants, ["i1", "i2"]);
+    for node in &nodes {
+        let constant = node.lines.iter().any(|(l, _)| l.ends_with(" const"));
+        assert_eq!(node.dashed, constant, "{} ({})", node.lines[0].0, node.id);
+    }
+}
+
+#[test]
+fn the_built_in_layout_keeps_label_lines_apart_and_inside_their_box() {
+    let nodes = drawn_nodes(&pictures::built_in(&blog_dot()).unwrap());
+    assert_eq!(nodes.len(), 35, "every node of the blog's tape");
+    for node in &nodes {
+        let size = node.font_size;
+        let (name, _) = &node.lines[0];
+        // An underscore hangs about 0.2 font sizes below its baseline and
+        // the next line's digits rise about 0.75 above theirs: lines a
+        // font size apart touch, 1.2 apart do not.
+        for pair in node.lines.windows(2) {
+            let gap = pair[1].1 - pair[0].1;
+            assert!(
+                gap >= 1.2 * size,
+                "{name}: lines {gap} apart at size {size}"
+            );
+        }
+        let (_, top, _, height) = node.rect;
+        let first = node.lines[0].1;
+        let last = node.lines.last().unwrap().1;
+        assert!(
+            first - 0.75 * size >= top,
+            "{name}: the first line sticks out"
+        );
+        assert!(
+            last + 0.25 * size <= top + height,
+            "{name}: the last line sticks out"
+        );
+    }
+}
