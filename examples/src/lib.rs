@@ -83,17 +83,38 @@ impl fmt::Display for Renderer {
 }
 
 /// Draws a DOT graph as SVG: with Graphviz's `dot` when it is installed,
-/// otherwise with the built-in layout.
+/// otherwise with the built-in layout. Either way the picture carries the
+/// DOT text it was drawn from, in `<metadata id="dot-source">`, so that a
+/// saved picture can be checked against the graph it should show (the two
+/// renderers lay the graph out differently; the DOT text is the same).
 ///
 /// # Errors
 ///
 /// If Graphviz is installed but fails, or the built-in layout cannot read
 /// the graph.
 pub fn svg_from_dot(dot: &str) -> Result<(String, Renderer), PictureError> {
-    match graphviz(dot) {
-        Some(result) => result.map(|svg| (svg, Renderer::Graphviz)),
-        None => built_in(dot).map(|svg| (svg, Renderer::BuiltIn)),
-    }
+    let (svg, renderer) = match graphviz(dot) {
+        Some(result) => (result?, Renderer::Graphviz),
+        None => (built_in(dot)?, Renderer::BuiltIn),
+    };
+    Ok((with_source(&svg, dot)?, renderer))
+}
+
+/// `svg` with `dot` in a `<metadata id="dot-source">` element, the first
+/// inside the `<svg>` element.
+fn with_source(svg: &str, dot: &str) -> Result<String, PictureError> {
+    let missing = || PictureError::Layout("the drawing has no <svg> element".to_owned());
+    let start = svg.find("<svg").ok_or_else(missing)?;
+    let inside = start + svg[start..].find('>').ok_or_else(missing)? + 1;
+    let escaped = dot
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    Ok(format!(
+        "{}\n<metadata id=\"dot-source\">{escaped}</metadata>{}",
+        &svg[..inside],
+        &svg[inside..]
+    ))
 }
 
 /// Runs `dot -Tsvg`; `None` when Graphviz is not installed.
