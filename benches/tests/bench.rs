@@ -45,3 +45,13 @@ fn a_closed_pipe_ends_the_bench_quietly() {
     assert!(output.status.success(), "{:?}: {stderr}", output.status);
     assert!(stderr.is_empty(), "{stderr}");
 }
+
+#[test]
+fn a_huge_chain_needs_at_least_two_nodes() {
+    for nodes in ["0", "1"] {
+        let output = bench(&["--huge-chain", nodes]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{nodes}: {stderr}");
+        assert!(stderr.contains("--huge-chain"), "{stderr}");
+    }
+}

@@ -77,11 +77,11 @@ struct Cli {
     /// Run only these workloads, separated by commas; all by default.
     #[arg(long, value_enum, value_delimiter = ',')]
     only: Vec<Workload>,
-    /// Instead of the table: record a chain of this many nodes, run its
-    /// backward, check it against the closed form, and report time and the
-    /// process's peak resident memory.
-    #[arg(long, value_name = "NODES")]
-    huge_chain: Option<usize>,
+    /// Instead of the table: record a chain of this many nodes (2 to
+    /// 1000000000), run its backward, check it against the closed form, and
+    /// report time and the process's peak resident memory.
+    #[arg(long, value_name = "NODES", value_parser = clap::value_parser!(u32).range(2..=1_000_000_000))]
+    huge_chain: Option<u32>,
 }
 
 /// The three workloads.
@@ -408,7 +408,7 @@ fn huge_chain(nodes: usize) -> String {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let text = if let Some(nodes) = cli.huge_chain {
-        huge_chain(nodes)
+        huge_chain(nodes as usize)
     } else {
         let wanted = |w: Workload| cli.only.is_empty() || cli.only.contains(&w);
         let rounds = usize::from(cli.rounds);
