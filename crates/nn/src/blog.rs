@@ -92,6 +92,11 @@ pub fn trainer<'t>(mlp: &Mlp<'t>, learning_rate: f64, order: UpdateOrder) -> Tra
 /// The number of updates after which the blog prints rows 30-32.
 pub const TRAINING_STEPS: usize = 10_000;
 
+/// Row 30 as the English original prints it, which matches neither update
+/// order; [`FIGURES`] has the Chinese translation's `0.000035085`, the
+/// sequential order's value to 9 places.
+pub const ENGLISH_ORIGINAL_ROW_30: &str = "0.0000351085";
+
 /// The part of the blog a figure belongs to, in the blog's order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Section {
@@ -267,8 +272,7 @@ const fn after_training(
 ///
 /// The blog's text describes true gradient descent, but its numbers after
 /// training follow [`UpdateOrder::Sequential`]; rows 29-32 give both.
-/// The English original prints row 30 as `0.0000351085`, which matches
-/// neither order; the table has the Chinese translation's `0.000035085`.
+/// Row 30 is the Chinese translation's (see [`ENGLISH_ORIGINAL_ROW_30`]).
 pub const FIGURES: [Figure; 32] = {
     use Section::*;
     const NONE: Option<UpdateOrder> = None;
@@ -513,7 +517,7 @@ pub const FIGURES: [Figure; 32] = {
 
 #[cfg(test)]
 mod tests {
-    use super::{FIGURES, Section, figure};
+    use super::{ENGLISH_ORIGINAL_ROW_30, FIGURES, Section, figure};
 
     #[test]
     fn every_exact_value_rounds_to_what_the_blog_prints_but_row_20() {
@@ -528,6 +532,15 @@ mod tests {
             } else {
                 assert_eq!(rounded, f.published, "row {}", f.row);
             }
+        }
+    }
+
+    #[test]
+    fn the_english_originals_row_30_matches_neither_order() {
+        let row = figure(30);
+        let places = ENGLISH_ORIGINAL_ROW_30.len() - 2;
+        for value in [row.exact, row.true_gradient_descent.unwrap()] {
+            assert_ne!(format!("{value:.places$}"), ENGLISH_ORIGINAL_ROW_30);
         }
     }
 
