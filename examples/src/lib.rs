@@ -1,5 +1,6 @@
 //! Pictures for the example programs: computation graphs drawn as SVG, and
-//! training curves and decision boundaries plotted as SVG.
+//! training curves and decision boundaries plotted as SVG; and, in
+//! [`text`], how the programs print words and numbers.
 //!
 //! Everything here is pure Rust. When Graphviz's `dot` is installed it draws
 //! the graphs, more polished; otherwise a built-in layout (the `layout-rs`
@@ -8,10 +9,16 @@
 
 use std::fmt;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use plotters::prelude::*;
+
+mod built_in;
+mod curve;
+pub mod text;
+
+pub use curve::Curve;
 
 /// What went wrong while drawing a picture.
 #[derive(Debug)]
@@ -22,8 +29,15 @@ pub enum PictureError {
     Layout(String),
     /// The plotting library failed.
     Plot(String),
-    /// The picture could not be written.
+    /// Talking to Graphviz's `dot` failed.
     Io(std::io::Error),
+    /// The picture could not be written to its file.
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why not.
+        error: std::io::Error,
+    },
 }
 
 impl fmt::Display for PictureError {
@@ -33,6 +47,9 @@ impl fmt::Display for PictureError {
             PictureError::Layout(e) => write!(f, "the built-in graph layout failed: {e}"),
             PictureError::Plot(e) => write!(f, "plotting failed: {e}"),
             PictureError::Io(e) => write!(f, "{e}"),
+            PictureError::Write { path, error } => {
+                write!(f, "cannot write {}: {error}", path.display())
+            }
         }
     }
 }
@@ -66,17 +83,38 @@ impl fmt::Display for Renderer {
 }
 
 /// Draws a DOT graph as SVG: with Graphviz's `dot` when it is installed,
-/// otherwise with the built-in layout.
+/// otherwise with the built-in layout. Either way the picture carries the
+/// DOT text it was drawn from, in `<metadata id="dot-source">`, so that a
+/// saved picture can be checked against the graph it should show (the two
+/// renderers lay the graph out differently; the DOT text is the same).
 ///
 /// # Errors
 ///
 /// If Graphviz is installed but fails, or the built-in layout cannot read
 /// the graph.
 pub fn svg_from_dot(dot: &str) -> Result<(String, Renderer), PictureError> {
-    match graphviz(dot) {
-        Some(result) => result.map(|svg| (svg, Renderer::Graphviz)),
-        None => built_in(dot).map(|svg| (svg, Renderer::BuiltIn)),
-    }
+    let (svg, renderer) = match graphviz(dot) {
+        Some(result) => (result?, Renderer::Graphviz),
+        None => (built_in(dot)?, Renderer::BuiltIn),
+    };
+    Ok((with_source(&svg, dot)?, renderer))
+}
+
+/// `svg` with `dot` in a `<metadata id="dot-source">` element, the first
+/// inside the `<svg>` element.
+fn with_source(svg: &str, dot: &str) -> Result<String, PictureError> {
+    let missing = || PictureError::Layout("the drawing has no <svg> element".to_owned());
+    let start = svg.find("<svg").ok_or_else(missing)?;
+    let inside = start + svg[start..].find('>').ok_or_else(missing)? + 1;
+    let escaped = dot
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    Ok(format!(
+        "{}\n<metadata id=\"dot-source\">{escaped}</metadata>{}",
+        &svg[..inside],
+        &svg[inside..]
+    ))
 }
 
 /// Runs `dot -Tsvg`; `None` when Graphviz is not installed.
@@ -109,47 +147,34 @@ fn graphviz(dot: &str) -> Option<Result<String, PictureError>> {
     Some(run())
 }
 
-/// The built-in layout, pure Rust.
+/// The built-in drawing, pure Rust: the `layout-rs` crate lays the graph
+/// out; boxes keep their colours, dashes (constants), rounded corners and
+/// pen widths, and a label's lines stand 1.25 font sizes apart.
+///
+/// # Errors
+///
+/// If the DOT text cannot be read.
 pub fn built_in(dot: &str) -> Result<String, PictureError> {
-    use layout::backends::svg::SVGWriter;
-    use layout::gv::{DotParser, GraphBuilder};
-
-    let graph = DotParser::new(dot)
-        .process()
-        .map_err(PictureError::Layout)?;
-    let mut builder = GraphBuilder::new();
-    builder.visit_graph(&graph);
-    let mut visual = builder.get();
-    let mut svg = SVGWriter::new();
-    visual.do_it(false, false, false, &mut svg);
-    Ok(svg.finalize())
+    built_in::draw(dot).map_err(PictureError::Layout)
 }
 
-/// One curve of a plot: its legend label, its colour, and its values by
-/// iteration (the first value is iteration 1).
+/// One curve of a plot: its legend label, its colour, and its values.
 #[derive(Clone, Copy, Debug)]
 pub struct Series<'a> {
     /// The legend label.
     pub label: &'a str,
     /// The line colour.
     pub colour: RGBColor,
-    /// One value per iteration.
-    pub values: &'a [f64],
+    /// The values, by iteration.
+    pub curve: &'a Curve,
 }
 
-/// The iterations worth drawing on a log axis: every one of the first 200,
-/// then each at least 1% past the last drawn, and the last.
-fn log_spaced(len: usize) -> Vec<usize> {
-    let mut keep = Vec::new();
-    for k in 0..len {
-        let far_enough = keep
-            .last()
-            .is_none_or(|&last: &usize| (k + 1) as f64 >= 1.01 * (last + 1) as f64);
-        if k < 200 || far_enough || k + 1 == len {
-            keep.push(k);
-        }
-    }
-    keep
+/// Writes a drawn picture to its file.
+fn write_svg(path: &Path, svg: &str) -> Result<(), PictureError> {
+    std::fs::write(path, svg).map_err(|error| PictureError::Write {
+        path: path.to_owned(),
+        error,
+    })
 }
 
 /// Plots two training curves of a positive loss against the iteration, as
@@ -166,14 +191,27 @@ pub fn training_plot(
     first: Series<'_>,
     second: Series<'_>,
 ) -> Result<(), PictureError> {
+    let mut svg = String::new();
+    draw_training(&mut svg, title, first, second)?;
+    write_svg(path, &svg)
+}
+
+/// [`training_plot`]'s drawing, into `svg`.
+fn draw_training(
+    svg: &mut String,
+    title: &str,
+    first: Series<'_>,
+    second: Series<'_>,
+) -> Result<(), PictureError> {
     let plot = |e: &dyn fmt::Display| PictureError::Plot(e.to_string());
-    if first.values.len() != second.values.len() || first.values.len() < 2 {
+    let (a, b) = (first.curve.points(), second.curve.points());
+    if first.curve.len() != second.curve.len() || first.curve.len() < 2 {
         return Err(PictureError::Plot(
             "the curves must be equally long, with at least two points".to_owned(),
         ));
     }
     let (mut low, mut high) = (f64::INFINITY, 0.0f64);
-    for &v in first.values.iter().chain(second.values) {
+    for &(_, v) in a.iter().chain(b) {
         if !(v > 0.0 && v.is_finite()) {
             return Err(PictureError::Plot(format!(
                 "a log scale needs positive finite values, got {v}"
@@ -182,23 +220,19 @@ pub fn training_plot(
         low = low.min(v);
         high = high.max(v);
     }
-    let keep = log_spaced(first.values.len());
-    let steps = first.values.len() as f64;
-    let difference: Vec<(f64, f64)> = keep
+    let steps = first.curve.len() as f64;
+    // Curves of equal length keep the same iterations.
+    let difference: Vec<(f64, f64)> = a
         .iter()
-        .map(|&k| {
-            (
-                (k + 1) as f64,
-                (second.values[k] - first.values[k]) / first.values[k],
-            )
-        })
+        .zip(b)
+        .map(|(&(k, x), &(_, y))| (k as f64, (y - x) / x))
         .collect();
     let (d_low, d_high) = difference
         .iter()
         .fold((0.0f64, 0.0f64), |(lo, hi), &(_, d)| (lo.min(d), hi.max(d)));
     let pad = (d_high - d_low).max(1e-12) * 0.1;
 
-    let root = SVGBackend::new(path, (900, 760)).into_drawing_area();
+    let root = SVGBackend::with_string(svg, (900, 760)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| plot(&e))?;
     let (upper, lower) = root.split_vertically(500);
     let mut chart = ChartBuilder::on(&upper)
@@ -226,7 +260,7 @@ pub fn training_plot(
         let colour = s.colour;
         chart
             .draw_series(LineSeries::new(
-                keep.iter().map(|&k| ((k + 1) as f64, s.values[k])),
+                s.curve.points().iter().map(|&(k, v)| (k as f64, v)),
                 colour.stroke_width(width),
             ))
             .map_err(|e| plot(&e))?
@@ -286,11 +320,23 @@ pub fn decision_boundary(
     path: &Path,
     title: &str,
     points: &[Point],
+    score: impl FnMut(f64, f64) -> f64,
+) -> Result<(), PictureError> {
+    let mut svg = String::new();
+    draw_boundary(&mut svg, title, points, score)?;
+    write_svg(path, &svg)
+}
+
+/// [`decision_boundary`]'s drawing, into `svg`.
+fn draw_boundary(
+    svg: &mut String,
+    title: &str,
+    points: &[Point],
     mut score: impl FnMut(f64, f64) -> f64,
 ) -> Result<(), PictureError> {
     let plot = |e: &dyn fmt::Display| PictureError::Plot(e.to_string());
     let (x_range, y_range) = (-1.6..2.6, -1.1..1.6);
-    let root = SVGBackend::new(path, (820, 600)).into_drawing_area();
+    let root = SVGBackend::with_string(svg, (820, 600)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| plot(&e))?;
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 22))

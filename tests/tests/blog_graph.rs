@@ -1,9 +1,10 @@
-//! Rows 1-28 of `shared/reference/blog-figures.md`, computed by building the
-//! blog's 2-2-2 network directly from autograd ops and reading node values
-//! and per-node adjoints.
+//! Rows 1-28 of the blog's figures (`nn::blog::FIGURES`), computed by
+//! building the blog's 2-2-2 network directly from autograd ops and reading
+//! node values and per-node adjoints.
 
 use approx::assert_relative_eq;
 use autograd::{Tape, Var};
+use nn::blog;
 
 /// The blog's network, every node named as the blog names it.
 struct Blog<'t> {
@@ -22,14 +23,13 @@ struct Blog<'t> {
 
 fn build(tape: &Tape) -> Blog<'_> {
     let names = ["w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8"];
-    let values = [0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55];
-    let w: [Var<'_>; 8] = std::array::from_fn(|k| tape.var_named(names[k], values[k]));
-    let b1 = tape.var_named("b1", 0.35);
-    let b2 = tape.var_named("b2", 0.60);
-    let i1 = tape.constant_named("i1", 0.05);
-    let i2 = tape.constant_named("i2", 0.10);
-    let t1 = tape.constant_named("t1", 0.01);
-    let t2 = tape.constant_named("t2", 0.99);
+    let w: [Var<'_>; 8] = std::array::from_fn(|k| tape.var_named(names[k], blog::WEIGHTS[k]));
+    let b1 = tape.var_named("b1", blog::BIASES[0]);
+    let b2 = tape.var_named("b2", blog::BIASES[1]);
+    let i1 = tape.constant_named("i1", blog::INPUTS[0]);
+    let i2 = tape.constant_named("i2", blog::INPUTS[1]);
+    let t1 = tape.constant_named("t1", blog::TARGETS[0]);
+    let t2 = tape.constant_named("t2", blog::TARGETS[1]);
 
     let net_h1 = tape.sum([w[0] * i1, w[1] * i2, b1]).named("net_h1");
     let net_h2 = tape.sum([w[2] * i1, w[3] * i2, b1]).named("net_h2");
@@ -57,14 +57,17 @@ fn build(tape: &Tape) -> Blog<'_> {
     }
 }
 
-/// Asserts that a figure rounds to the 12 decimal places blog-figures.md
-/// gives: within half a unit of the last place (plus float slack). That is
+/// Asserts that the engine's value is figure `row`'s exact value: within
+/// half a unit of the 12th decimal place (plus float slack). That is
 /// stricter than 1e-9 relative for every row above 5e-4, and the most the
 /// table can check for row 24 (4.4e-4).
-fn row(number: u32, engine: f64, exact: f64) {
+fn row(row: u32, engine: f64) {
+    let figure = blog::figure(row);
     assert!(
-        (engine - exact).abs() <= 0.5e-12 + 1e-15,
-        "row {number}: the engine gives {engine}, blog-figures.md {exact}"
+        figure.is_exact(engine),
+        "row {row} ({}): the engine gives {engine}, the table {}",
+        figure.name,
+        figure.exact
     );
 }
 
@@ -72,15 +75,15 @@ fn row(number: u32, engine: f64, exact: f64) {
 fn forward_pass_rows_1_to_9() {
     let tape = Tape::new();
     let b = build(&tape);
-    row(1, b.net_h1.value(), 0.377500000000);
-    row(2, b.out_h1.value(), 0.593269992107);
-    row(3, b.out_h2.value(), 0.596884378260);
-    row(4, b.net_o1.value(), 1.105905967060);
-    row(5, b.out_o1.value(), 0.751365069552);
-    row(6, b.out_o2.value(), 0.772928465321);
-    row(7, b.e_o1.value(), 0.274811083176);
-    row(8, b.e_o2.value(), 0.023560025584);
-    row(9, b.e_total.value(), 0.298371108760);
+    row(1, b.net_h1.value());
+    row(2, b.out_h1.value());
+    row(3, b.out_h2.value());
+    row(4, b.net_o1.value());
+    row(5, b.out_o1.value());
+    row(6, b.out_o2.value());
+    row(7, b.e_o1.value());
+    row(8, b.e_o2.value());
+    row(9, b.e_total.value());
 }
 
 #[test]
@@ -88,22 +91,18 @@ fn output_layer_rows_10_to_17() {
     let tape = Tape::new();
     let b = build(&tape);
     let grads = b.e_total.backward();
-    row(10, grads.wrt(b.out_o1), 0.741365069552);
+    row(10, grads.wrt(b.out_o1));
     // ∂out_o1/∂net_o1: a backward from out_o1, read at net_o1.
-    row(11, b.out_o1.backward().wrt(b.net_o1), 0.186815601809);
-    row(12, grads.wrt(b.w[4]), 0.082167040564);
-    let eta = 0.5;
-    let updated = [
-        0.358916479718,
-        0.408666186076,
-        0.511301270239,
-        0.561370121108,
-    ];
-    for (k, exact) in updated.into_iter().enumerate() {
+    row(11, b.out_o1.backward().wrt(b.net_o1));
+    row(12, grads.wrt(b.w[4]));
+    for k in 0..4 {
         let w = b.w[4 + k];
-        row(13 + k as u32, w.value() - eta * grads.wrt(w), exact);
+        row(
+            13 + k as u32,
+            w.value() - blog::LEARNING_RATE * grads.wrt(w),
+        );
     }
-    row(17, grads.wrt(b.net_o1), 0.138498561629);
+    row(17, grads.wrt(b.net_o1));
 }
 
 #[test]
@@ -112,25 +111,22 @@ fn hidden_layer_rows_18_to_28() {
     let b = build(&tape);
     let grads = b.e_total.backward();
     // ∂net_o1/∂out_h1 = w5
-    row(18, b.net_o1.backward().wrt(b.out_h1), 0.40);
+    row(18, b.net_o1.backward().wrt(b.out_h1));
     // ∂E_o1/∂out_h1 and ∂E_o2/∂out_h1: a backward of each error alone.
-    row(19, b.e_o1.backward().wrt(b.out_h1), 0.055399424651);
-    row(20, b.e_o2.backward().wrt(b.out_h1), -0.019049118258);
-    row(21, grads.wrt(b.out_h1), 0.036350306393);
-    row(22, b.out_h1.backward().wrt(b.net_h1), 0.241300708572);
+    row(19, b.e_o1.backward().wrt(b.out_h1));
+    row(20, b.e_o2.backward().wrt(b.out_h1));
+    row(21, grads.wrt(b.out_h1));
+    row(22, b.out_h1.backward().wrt(b.net_h1));
     // ∂net_h1/∂w1 = i1
-    row(23, b.net_h1.backward().wrt(b.w[0]), b.i1.value());
-    row(23, b.net_h1.backward().wrt(b.w[0]), 0.05);
-    row(24, grads.wrt(b.w[0]), 0.000438567734);
-    let updated = [
-        0.149780716133,
-        0.199561432266,
-        0.249751143632,
-        0.299502287265,
-    ];
-    for (k, exact) in updated.into_iter().enumerate() {
+    assert_eq!(b.net_h1.backward().wrt(b.w[0]), b.i1.value());
+    row(23, b.net_h1.backward().wrt(b.w[0]));
+    row(24, grads.wrt(b.w[0]));
+    for k in 0..4 {
         let w = b.w[k];
-        row(25 + k as u32, w.value() - 0.5 * grads.wrt(w), exact);
+        row(
+            25 + k as u32,
+            w.value() - blog::LEARNING_RATE * grads.wrt(w),
+        );
     }
 }
 

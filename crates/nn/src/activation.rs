@@ -9,12 +9,13 @@ use autograd::Var;
 /// # Examples
 ///
 /// ```
-/// use nn::Activation;
+/// use nn::{Activation, blog};
 ///
 /// let tape = autograd::Tape::new();
-/// let net = tape.var(0.3775);
+/// let net = tape.var(blog::figure(1).exact); // net_h1 of the worked example
 /// let out = Activation::Sigmoid.apply(net);
-/// assert!((out.value() - 0.593269992107187).abs() < 1e-15);
+/// assert!((out.value() - 1.0 / (1.0 + (-net.value()).exp())).abs() < 1e-15);
+/// assert!(blog::figure(2).is_exact(out.value())); // out_h1
 /// assert_eq!(Activation::Identity.apply(net), net); // records nothing
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

@@ -21,15 +21,15 @@
 //! let pass = blog::forward(&mlp);
 //! let grads = pass.total.backward();
 //! let w5 = mlp.parameters().find(|w| w.name().as_deref() == Some("w5")).unwrap();
-//! assert!((grads.wrt(w5) - 0.082167040564).abs() < 1e-12);
+//! assert!(blog::figure(12).is_exact(grads.wrt(w5))); // ∂E_total/∂w5
 //!
 //! // The trainer rewinds to where the tape is when it is made, so drop this
 //! // pass first: the weights cannot change while nodes computed from them live.
 //! tape.rewind(mark);
 //! let mut trainer = blog::trainer(&mlp, blog::LEARNING_RATE, UpdateOrder::Simultaneous);
 //! let before = trainer.step(&mlp, &blog::INPUTS, &blog::TARGETS);
-//! assert!((before - 0.298371108760).abs() < 1e-12);
-//! assert!((w5.value() - 0.358916479718).abs() < 1e-12); // w5⁺
+//! assert!(blog::figure(9).is_exact(before)); // E_total
+//! assert!(blog::figure(13).is_exact(w5.value())); // w5⁺
 //! ```
 #![deny(missing_docs)]
 

@@ -17,14 +17,16 @@ use crate::activation::Activation;
 ///
 /// ```
 /// use autograd::Tape;
-/// use nn::{Activation, Neuron};
+/// use nn::{Activation, Neuron, blog};
 ///
+/// // h1 of the worked example.
 /// let tape = Tape::new();
 /// let neuron = Neuron::new(vec![tape.var(0.15), tape.var(0.20)], tape.var(0.35), Activation::Sigmoid);
 /// let inputs = [tape.constant(0.05), tape.constant(0.10)];
 /// let (net, out) = neuron.forward(&inputs);
-/// assert_eq!(net.value(), 0.3775);
-/// assert!((out.value() - 0.593269992107187).abs() < 1e-15);
+/// assert_eq!(net.value(), 0.15 * 0.05 + 0.20 * 0.10 + 0.35);
+/// assert_eq!(out.value(), 1.0 / (1.0 + (-net.value()).exp()));
+/// assert!(blog::figure(1).is_exact(net.value()) && blog::figure(2).is_exact(out.value()));
 /// ```
 #[derive(Clone, Debug)]
 pub struct Neuron<'t> {

@@ -5,10 +5,11 @@
 //! `cargo run --release --bin moons -- --svg moons.svg`
 
 use std::f64::consts::PI;
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use autograd::{Gradients, Tape, Var};
+use autograd::{Gradients, Shortest, Tape, Var};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use nn::{Activation, LayerSpec, Mlp, Sgd};
@@ -75,8 +76,9 @@ fn score<'t>(mlp: &Mlp<'t>, x: f64, y: f64) -> Var<'t> {
     mlp.forward(&mlp.inputs(&[x, y])).outputs()[0]
 }
 
-/// Mean hinge loss plus L2 regularisation, and the accuracy.
-fn loss<'t>(tape: &'t Tape, mlp: &Mlp<'t>, points: &[pictures::Point]) -> (Var<'t>, f64) {
+/// Mean hinge loss plus L2 regularisation, and how many points the model
+/// classifies correctly.
+fn loss<'t>(tape: &'t Tape, mlp: &Mlp<'t>, points: &[pictures::Point]) -> (Var<'t>, usize) {
     let scores: Vec<Var<'t>> = points.iter().map(|&(x, y, _)| score(mlp, x, y)).collect();
     // hinge: max(0, 1 - y·score)
     let hinge = tape.sum(
@@ -92,7 +94,23 @@ fn loss<'t>(tape: &'t Tape, mlp: &Mlp<'t>, points: &[pictures::Point]) -> (Var<'
         .zip(points)
         .filter(|(s, p)| (s.value() > 0.0) == (p.2 > 0.0))
         .count();
-    (data_loss + l2, correct as f64 / points.len() as f64)
+    (data_loss + l2, correct)
+}
+
+/// `correct` of `points` as a percentage.
+fn percent(correct: usize, points: usize) -> Shortest {
+    Shortest(100.0 * correct as f64 / points as f64)
+}
+
+/// The result line: the loss and the training accuracy of the trained
+/// model.
+fn summary(steps: usize, loss: f64, correct: usize, points: usize) -> String {
+    format!(
+        "after {}: loss {}, training accuracy {}% ({correct} of {points} points)",
+        pictures::text::counted(steps, "step"),
+        Shortest(loss),
+        percent(correct, points),
+    )
 }
 
 fn main() -> ExitCode {
@@ -116,35 +134,40 @@ fn main() -> ExitCode {
         ProgressStyle::with_template("{bar:40} {pos}/{len} steps  {msg}")
             .expect("a valid template"),
     );
-    let mut final_loss = f64::NAN;
     for step in 0..cli.steps {
-        let (total, acc) = loss(&tape, &mlp, &points);
+        let (total, correct) = loss(&tape, &mlp, &points);
         total.backward_into(&mut grads);
-        final_loss = total.value();
+        let before = total.value();
         tape.rewind(mark);
         // The learning rate decays from 1.0 to 0.1, as in micrograd's demo.
         let rate = 1.0 - 0.9 * step as f64 / cli.steps as f64;
         Sgd::new(rate).step(mlp.trainable_parameters(), &grads);
         bar.set_message(format!(
-            "loss {final_loss:.4}  accuracy {:.0}%",
-            100.0 * acc
+            "loss {}  accuracy {}%",
+            Shortest(before),
+            percent(correct, points.len())
         ));
         bar.inc(1);
     }
     bar.finish_and_clear();
-    let (_, trained_accuracy) = loss(&tape, &mlp, &points);
+    // The trained model's loss and accuracy: after 0 steps, the untrained
+    // model's.
+    let (total, correct) = loss(&tape, &mlp, &points);
+    let final_loss = total.value();
     tape.rewind(mark);
-    println!(
-        "after {} steps: loss {final_loss:.4} (last step), training accuracy {:.0}% ({} of {} points)",
-        cli.steps,
-        100.0 * trained_accuracy,
-        (trained_accuracy * points.len() as f64).round(),
-        points.len()
+    // A reader that went away (`| head`) does not stop the picture.
+    let printed = writeln!(
+        io::stdout(),
+        "{}",
+        summary(cli.steps, final_loss, correct, points.len())
     );
     if let Some(path) = &cli.svg {
         let drawn = pictures::decision_boundary(
             path,
-            &format!("Two moons: a 2-16-16-1 MLP after {} steps", cli.steps),
+            &format!(
+                "Two moons: a 2-16-16-1 MLP after {}",
+                pictures::text::counted(cli.steps, "step")
+            ),
             &points,
             |x, y| {
                 let s = score(&mlp, x, y).value();
@@ -152,10 +175,34 @@ fn main() -> ExitCode {
                 s
             },
         );
-        if let Err(e) = drawn {
-            eprintln!("moons: cannot draw {}: {e}", path.display());
-            return ExitCode::from(2);
+        match drawn {
+            Ok(()) => {}
+            Err(e @ pictures::PictureError::Write { .. }) => {
+                eprintln!("moons: {e}");
+                return ExitCode::from(2);
+            }
+            Err(e) => {
+                eprintln!("moons: cannot draw {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
         }
     }
-    ExitCode::SUCCESS
+    pictures::text::exit_status("moons", printed, ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary;
+
+    #[test]
+    fn the_summary_prints_numbers_in_shortest_form() {
+        assert_eq!(
+            summary(100, 1.2345e300, 98, 100),
+            "after 100 steps: loss 1.2345e300, training accuracy 98% (98 of 100 points)"
+        );
+        assert_eq!(
+            summary(1, 0.012345678901234, 1, 3),
+            "after 1 step: loss 0.012345678901234, training accuracy 33.333333333333336% (1 of 3 points)"
+        );
+    }
 }

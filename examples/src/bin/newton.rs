@@ -5,7 +5,10 @@
 //!
 //! `cargo run --release --bin newton`
 
-use autograd::{Tape, Var, hessian};
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use autograd::{Shortest, Tape, Var, hessian};
 
 /// The Rosenbrock function on the tape.
 fn rosenbrock<'t>(_: &'t Tape, p: &[Var<'t>]) -> Var<'t> {
@@ -37,23 +40,37 @@ fn newton_step(p: [f64; 2]) -> [f64; 2] {
     [p[0] + d[0], p[1] + d[1]]
 }
 
-fn main() {
+fn main() -> ExitCode {
+    let printed = run(&mut io::stdout().lock());
+    pictures::text::exit_status("newton", printed, ExitCode::SUCCESS)
+}
+
+/// Prints both methods' errors, step by step, to `out`.
+fn run(out: &mut impl Write) -> io::Result<()> {
     let start = [-1.2, 1.0];
     let rate = 1e-3;
-    println!("Minimising the Rosenbrock function from (-1.2, 1); the minimum is (1, 1).");
-    println!("Newton's method uses the exact Hessian (reverse over reverse);");
-    println!("gradient descent uses a step of {rate}.\n");
-    println!(
+    writeln!(
+        out,
+        "Minimising the Rosenbrock function from (-1.2, 1); the minimum is (1, 1)."
+    )?;
+    writeln!(
+        out,
+        "Newton's method uses the exact Hessian (reverse over reverse);"
+    )?;
+    writeln!(out, "gradient descent uses a step of {}.\n", Shortest(rate))?;
+    writeln!(
+        out,
         "{:>5}  {:>24}  {:>24}",
         "step", "Newton: |x - x*|", "gradient descent"
-    );
+    )?;
     let (mut newton, mut descent) = (start, start);
     for step in 0..=8 {
-        println!(
-            "{step:>5}  {:>24.3e}  {:>24.3e}",
-            error(newton),
-            error(descent)
-        );
+        writeln!(
+            out,
+            "{step:>5}  {:>24}  {:>24}",
+            Shortest(error(newton)),
+            Shortest(error(descent))
+        )?;
         newton = newton_step(newton);
         let g = gradient(descent);
         descent = [descent[0] - rate * g[0], descent[1] - rate * g[1]];
@@ -62,10 +79,18 @@ fn main() {
         let g = gradient(descent);
         descent = [descent[0] - rate * g[0], descent[1] - rate * g[1]];
     }
-    println!("{:>5}  {:>24}  {:>24.3e}", "20000", "", error(descent));
-    println!(
+    writeln!(
+        out,
+        "{:>5}  {:>24}  {:>24}",
+        "20000",
+        "",
+        Shortest(error(descent))
+    )?;
+    writeln!(
+        out,
         "\nNewton reaches the minimum to machine precision in a handful of steps, the error\n\
          roughly squaring each time near the end; gradient descent is still crawling along\n\
          the valley after 20,000."
-    );
+    )?;
+    out.flush()
 }

@@ -2,49 +2,15 @@
 //! nodes, gradients from per-node adjoints.
 
 use autograd::{Tape, Var};
-use nn::{Mlp, UpdateOrder, blog};
+use nn::blog::{self, Section};
+use nn::{Mlp, UpdateOrder};
 
-/// The part of the blog a figure belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Section {
-    Forward,
-    Error,
-    OutputLayer,
-    HiddenLayer,
-    Update,
-    Training,
-}
-
-impl Section {
-    pub(crate) const ALL: [Section; 6] = [
-        Section::Forward,
-        Section::Error,
-        Section::OutputLayer,
-        Section::HiddenLayer,
-        Section::Update,
-        Section::Training,
-    ];
-
-    pub(crate) fn title(self) -> &'static str {
-        match self {
-            Section::Forward => "The forward pass",
-            Section::Error => "The total error",
-            Section::OutputLayer => "The backward pass: the output layer",
-            Section::HiddenLayer => "The backward pass: the hidden layer",
-            Section::Update => "The update",
-            Section::Training => "Training",
-        }
-    }
-}
-
-/// One printed figure of the blog and the engine's value for it.
+/// One figure of the blog and the engine's value for it.
 #[derive(Clone, Debug)]
 pub(crate) struct Figure {
-    pub(crate) row: u32,
-    pub(crate) section: Section,
-    /// ASCII name, as in the JSON output (`dE_total/dout_o1`).
-    pub(crate) name: &'static str,
-    /// The name as a learner reads it (`∂E_total/∂out_o1`).
+    /// The blog's figure: row, section, names, the published number.
+    pub(crate) blog: &'static blog::Figure,
+    /// The name as a learner reads it, for this run's number of updates.
     pub(crate) label: String,
     /// How the engine's value was read.
     pub(crate) source: String,
@@ -109,6 +75,8 @@ pub(crate) struct Settings {
     pub(crate) learning_rate: f64,
     /// Turn on the tapes' anomaly detection.
     pub(crate) detect_anomaly: bool,
+    /// Keep the training curves, for a plot.
+    pub(crate) curves: bool,
 }
 
 impl Settings {
@@ -117,7 +85,16 @@ impl Settings {
     }
 
     fn blog_iterations(&self) -> bool {
-        self.iterations == 10_000
+        self.iterations == blog::TRAINING_STEPS
+    }
+
+    /// Whether `figure` can be compared with the blog at these settings:
+    /// the updates depend on the learning rate, the training figures also
+    /// on the number of updates.
+    fn compare(&self, figure: &blog::Figure) -> bool {
+        let uses_rate = figure.name.ends_with('+') || figure.section == Section::Training;
+        let uses_iterations = figure.name.contains(" N ");
+        (self.blog_rate() || !uses_rate) && (self.blog_iterations() || !uses_iterations)
     }
 }
 
@@ -135,8 +112,9 @@ pub(crate) struct Computed {
     /// The same, as a DOT graph.
     pub(crate) dot: String,
     /// E_total at the start of each iteration, in the sequential and the
-    /// simultaneous order.
-    pub(crate) curves: [Vec<f64>; 2],
+    /// simultaneous order, as a log-scale plot draws it; only when the
+    /// settings ask for the curves.
+    pub(crate) curves: Option<[pictures::Curve; 2]>,
 }
 
 /// Every figure, computed on a fresh tape, plus the first backward pass as
@@ -153,321 +131,115 @@ pub(crate) fn compute(settings: Settings) -> Computed {
     let (nets_h, outs_h) = (pass.forward.nets(0), pass.forward.outs(0));
     let (nets_o, outs_o) = (pass.forward.nets(1), pass.forward.outs(1));
     let [e_o1, e_o2] = pass.errors;
-    let eta = settings.learning_rate;
-    let rate_ok = settings.blog_rate();
-
-    let mut figures = Vec::new();
-    let mut add = |row, section, name, label, source: String, engine, published: Option<_>| {
-        figures.push(Figure {
-            row,
-            section,
-            name,
-            label: String::from(label),
-            source,
-            engine,
-            true_gradient_descent: None,
-            published,
-        });
+    let (w1, w5) = (parameter(&mlp, "w1"), parameter(&mlp, "w5"));
+    let value = |name: &str, v: Var<'_>| (format!("value of {name}"), v.value());
+    let adjoint =
+        |of: &str, v: Var<'_>| (format!("backward(E_total), adjoint of {of}"), grads.wrt(v));
+    let backward = |from: &str, output: Var<'_>, of: &str, v: Var<'_>| {
+        (
+            format!("backward({from}), adjoint of {of}"),
+            output.backward().wrt(v),
+        )
     };
-    use Section::*;
-    let value = |v: Var<'_>| v.value();
-    add(
-        1,
-        Forward,
-        "net_h1",
-        "net_h1",
-        "value of net_h1".into(),
-        value(nets_h[0]),
-        Some("0.3775"),
-    );
-    add(
-        2,
-        Forward,
-        "out_h1",
-        "out_h1",
-        "value of out_h1".into(),
-        value(outs_h[0]),
-        Some("0.593269992"),
-    );
-    add(
-        3,
-        Forward,
-        "out_h2",
-        "out_h2",
-        "value of out_h2".into(),
-        value(outs_h[1]),
-        Some("0.596884378"),
-    );
-    add(
-        4,
-        Forward,
-        "net_o1",
-        "net_o1",
-        "value of net_o1".into(),
-        value(nets_o[0]),
-        Some("1.105905967"),
-    );
-    add(
-        5,
-        Forward,
-        "out_o1",
-        "out_o1",
-        "value of out_o1".into(),
-        value(outs_o[0]),
-        Some("0.75136507"),
-    );
-    add(
-        6,
-        Forward,
-        "out_o2",
-        "out_o2",
-        "value of out_o2".into(),
-        value(outs_o[1]),
-        Some("0.772928465"),
-    );
-    add(
-        7,
-        Error,
-        "E_o1",
-        "E_o1",
-        "value of E_o1".into(),
-        value(e_o1),
-        Some("0.274811083"),
-    );
-    add(
-        8,
-        Error,
-        "E_o2",
-        "E_o2",
-        "value of E_o2".into(),
-        value(e_o2),
-        Some("0.023560026"),
-    );
-    add(
-        9,
-        Error,
-        "E_total",
-        "E_total",
-        "value of E_total".into(),
-        value(pass.total),
-        Some("0.298371109"),
-    );
-
-    let adjoint = |of: &str| format!("backward(E_total), adjoint of {of}");
-    add(
-        10,
-        OutputLayer,
-        "dE_total/dout_o1",
-        "∂E_total/∂out_o1",
-        adjoint("out_o1"),
-        grads.wrt(outs_o[0]),
-        Some("0.74136507"),
-    );
-    add(
-        11,
-        OutputLayer,
-        "dout_o1/dnet_o1",
-        "∂out_o1/∂net_o1",
-        "backward(out_o1), adjoint of net_o1".into(),
-        outs_o[0].backward().wrt(nets_o[0]),
-        Some("0.186815602"),
-    );
-    add(
-        12,
-        OutputLayer,
-        "dE_total/dw5",
-        "∂E_total/∂w5",
-        adjoint("w5"),
-        grads.wrt(parameter(&mlp, "w5")),
-        Some("0.082167041"),
-    );
-    let updates = |names: [&'static str; 4],
-                   printed: [&'static str; 4],
-                   first_row: u32,
-                   section,
-                   add: &mut dyn FnMut(
-        u32,
-        Section,
-        &'static str,
-        &'static str,
-        String,
-        f64,
-        Option<&'static str>,
-    )| {
-        for (k, (name, printed)) in names.into_iter().zip(printed).enumerate() {
-            let w = parameter(&mlp, &name[..2]);
-            let engine = w.value() - eta * grads.wrt(w);
-            let source = format!("{} - η · adjoint of {}", &name[..2], &name[..2]);
-            add(
-                first_row + k as u32,
-                section,
-                name,
-                name,
-                source,
-                engine,
-                rate_ok.then_some(printed),
-            );
+    // Rows 1-28: read from the nodes and adjoints of the first pass.
+    let measure = |figure: &blog::Figure| match figure.name {
+        "net_h1" => value("net_h1", nets_h[0]),
+        "out_h1" => value("out_h1", outs_h[0]),
+        "out_h2" => value("out_h2", outs_h[1]),
+        "net_o1" => value("net_o1", nets_o[0]),
+        "out_o1" => value("out_o1", outs_o[0]),
+        "out_o2" => value("out_o2", outs_o[1]),
+        "E_o1" => value("E_o1", e_o1),
+        "E_o2" => value("E_o2", e_o2),
+        "E_total" => value("E_total", pass.total),
+        "dE_total/dout_o1" => adjoint("out_o1", outs_o[0]),
+        "dout_o1/dnet_o1" => backward("out_o1", outs_o[0], "net_o1", nets_o[0]),
+        "dE_total/dw5" => adjoint("w5", w5),
+        "dE_total/dnet_o1" => adjoint("net_o1", nets_o[0]),
+        "dnet_o1/dout_h1" => backward("net_o1", nets_o[0], "out_h1", outs_h[0]),
+        "dE_o1/dout_h1" => backward("E_o1", e_o1, "out_h1", outs_h[0]),
+        "dE_o2/dout_h1" => backward("E_o2", e_o2, "out_h1", outs_h[0]),
+        "dE_total/dout_h1" => adjoint("out_h1", outs_h[0]),
+        "dout_h1/dnet_h1" => backward("out_h1", outs_h[0], "net_h1", nets_h[0]),
+        "dnet_h1/dw1" => backward("net_h1", nets_h[0], "w1", w1),
+        "dE_total/dw1" => adjoint("w1", w1),
+        // An updated weight: w5+ is w5 - η · ∂E_total/∂w5.
+        updated => {
+            let name = updated
+                .strip_suffix('+')
+                .expect("internal error: every figure of rows 1-28 is measured");
+            let w = parameter(&mlp, name);
+            (
+                format!("{name} - η · adjoint of {name}"),
+                w.value() - settings.learning_rate * grads.wrt(w),
+            )
         }
     };
-    updates(
-        ["w5+", "w6+", "w7+", "w8+"],
-        ["0.35891648", "0.408666186", "0.511301270", "0.561370121"],
-        13,
-        OutputLayer,
-        &mut add,
-    );
-
-    add(
-        17,
-        HiddenLayer,
-        "dE_total/dnet_o1",
-        "δ_o1 = ∂E_total/∂net_o1",
-        adjoint("net_o1"),
-        grads.wrt(nets_o[0]),
-        Some("0.138498562"),
-    );
-    add(
-        18,
-        HiddenLayer,
-        "dnet_o1/dout_h1",
-        "∂net_o1/∂out_h1",
-        "backward(net_o1), adjoint of out_h1".into(),
-        nets_o[0].backward().wrt(outs_h[0]),
-        Some("0.40"),
-    );
-    add(
-        19,
-        HiddenLayer,
-        "dE_o1/dout_h1",
-        "∂E_o1/∂out_h1",
-        "backward(E_o1), adjoint of out_h1".into(),
-        e_o1.backward().wrt(outs_h[0]),
-        Some("0.055399425"),
-    );
-    add(
-        20,
-        HiddenLayer,
-        "dE_o2/dout_h1",
-        "∂E_o2/∂out_h1",
-        "backward(E_o2), adjoint of out_h1".into(),
-        e_o2.backward().wrt(outs_h[0]),
-        Some("-0.019049119"),
-    );
-    add(
-        21,
-        HiddenLayer,
-        "dE_total/dout_h1",
-        "∂E_total/∂out_h1",
-        adjoint("out_h1"),
-        grads.wrt(outs_h[0]),
-        Some("0.036350306"),
-    );
-    add(
-        22,
-        HiddenLayer,
-        "dout_h1/dnet_h1",
-        "∂out_h1/∂net_h1",
-        "backward(out_h1), adjoint of net_h1".into(),
-        outs_h[0].backward().wrt(nets_h[0]),
-        Some("0.241300709"),
-    );
-    add(
-        23,
-        HiddenLayer,
-        "dnet_h1/dw1",
-        "∂net_h1/∂w1",
-        "backward(net_h1), adjoint of w1".into(),
-        nets_h[0].backward().wrt(parameter(&mlp, "w1")),
-        Some("0.05"),
-    );
-    add(
-        24,
-        HiddenLayer,
-        "dE_total/dw1",
-        "∂E_total/∂w1",
-        adjoint("w1"),
-        grads.wrt(parameter(&mlp, "w1")),
-        Some("0.000438568"),
-    );
-    updates(
-        ["w1+", "w2+", "w3+", "w4+"],
-        ["0.149780716", "0.19956143", "0.24975114", "0.29950229"],
-        25,
-        Update,
-        &mut add,
-    );
 
     let (sequential, sequential_curve) = train(settings, UpdateOrder::Sequential);
     let (simultaneous, simultaneous_curve) = train(settings, UpdateOrder::Simultaneous);
     let runs = settings.iterations;
-    let after = |what: &str, n: usize| format!("value of {what} after {n} updates");
-    let training = [
-        (
-            29,
-            "E_total after 1 update",
-            after("E_total", 1),
-            0,
-            rate_ok,
-            "0.291027924",
-        ),
-        (
-            30,
-            "E_total after N updates",
-            after("E_total", runs),
-            1,
-            rate_ok && settings.blog_iterations(),
-            "0.000035085",
-        ),
-        (
-            31,
-            "out_o1 after N updates",
-            after("out_o1", runs),
-            2,
-            rate_ok && settings.blog_iterations(),
-            "0.015912196",
-        ),
-        (
-            32,
-            "out_o2 after N updates",
-            after("out_o2", runs),
-            3,
-            rate_ok && settings.blog_iterations(),
-            "0.984065734",
-        ),
-    ];
-    for (row, name, source, k, comparable, printed) in training {
-        figures.push(Figure {
-            row,
-            section: Training,
-            name,
-            label: name.replace('N', &runs.to_string()),
-            source,
-            engine: sequential[k],
-            true_gradient_descent: Some(simultaneous[k]),
-            published: comparable.then_some(printed),
-        });
-    }
+    let figures = blog::FIGURES
+        .iter()
+        .map(|figure| {
+            let published = settings.compare(figure).then_some(figure.published);
+            if figure.section == Section::Training {
+                let k = figure.row as usize - 29;
+                let (what, updates) = figure
+                    .name
+                    .split_once(" after ")
+                    .expect("internal error: a training figure is named `X after N updates`");
+                let updates = match updates {
+                    "N updates" => pictures::text::counted(runs, "update"),
+                    fixed => fixed.to_owned(),
+                };
+                Figure {
+                    blog: figure,
+                    label: format!("{what} after {updates}"),
+                    source: format!("value of {what} after {updates}"),
+                    engine: sequential[k],
+                    true_gradient_descent: Some(simultaneous[k]),
+                    published,
+                }
+            } else {
+                let (source, engine) = measure(figure);
+                Figure {
+                    blog: figure,
+                    label: figure.label.to_owned(),
+                    source,
+                    engine,
+                    true_gradient_descent: None,
+                    published,
+                }
+            }
+        })
+        .collect();
     Computed {
         figures,
         trace,
         dot,
-        curves: [sequential_curve, simultaneous_curve],
+        curves: sequential_curve.zip(simultaneous_curve).map(<[_; 2]>::from),
     }
 }
 
 /// E_total after one update, then E_total, out_o1, out_o2 after
-/// `settings.iterations` updates, in the given order; and E_total at the
-/// start of every iteration.
-fn train(settings: Settings, order: UpdateOrder) -> ([f64; 4], Vec<f64>) {
+/// `settings.iterations` updates, in the given order; and, if the settings
+/// ask for it, E_total at the start of every iteration (as much of it as a
+/// log-scale plot draws: memory does not grow with the iterations).
+fn train(settings: Settings, order: UpdateOrder) -> ([f64; 4], Option<pictures::Curve>) {
     let tape = Tape::new();
     tape.set_detect_anomaly(settings.detect_anomaly);
     let mlp = blog::network(&tape);
     let mut trainer = blog::trainer(&mlp, settings.learning_rate, order);
     let mut after_one = f64::NAN;
-    let mut curve = Vec::with_capacity(settings.iterations);
+    let mut curve = settings
+        .curves
+        .then(|| pictures::Curve::new(settings.iterations.max(1)));
     for step in 0..settings.iterations.max(1) {
         let error_before = trainer.step(&mlp, &blog::INPUTS, &blog::TARGETS);
-        curve.push(error_before);
+        if let Some(curve) = &mut curve {
+            curve.push(error_before);
+        }
         if step == 1 {
             after_one = error_before;
         }
@@ -487,4 +259,40 @@ fn train(settings: Settings, order: UpdateOrder) -> ([f64; 4], Vec<f64>) {
     ];
     tape.rewind(mark);
     (result, curve)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Settings, compute};
+
+    fn settings(iterations: usize, curves: bool) -> Settings {
+        Settings {
+            iterations,
+            learning_rate: nn::blog::LEARNING_RATE,
+            detect_anomaly: false,
+            curves,
+        }
+    }
+
+    #[test]
+    fn the_loss_history_is_kept_only_for_a_plot() {
+        assert!(compute(settings(300, false)).curves.is_none());
+        let curves = compute(settings(300, true)).curves.expect("curves");
+        for curve in &curves {
+            assert_eq!(curve.len(), 300);
+        }
+    }
+
+    #[test]
+    fn the_plotted_history_stays_small_however_long_the_training() {
+        let curves = compute(settings(30_000, true)).curves.expect("curves");
+        for curve in &curves {
+            assert_eq!(curve.len(), 30_000);
+            assert!(
+                curve.points().len() < 800,
+                "{} points",
+                curve.points().len()
+            );
+        }
+    }
 }

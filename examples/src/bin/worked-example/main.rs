@@ -21,9 +21,10 @@ use figures::{Agreement, Settings};
 #[derive(Parser, Debug)]
 #[command(version, about, long_about = None)]
 struct Cli {
-    /// Gradient-descent steps for the training figures (rows 30-32).
-    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
-    iterations: u32,
+    /// Gradient-descent steps for the training figures (rows 30-32), from
+    /// 1 to 100000000.
+    #[arg(long, default_value_t = nn::blog::TRAINING_STEPS, value_parser = iterations)]
+    iterations: usize,
     /// The learning rate η.
     #[arg(long, default_value_t = nn::blog::LEARNING_RATE, value_parser = finite)]
     learning_rate: f64,
@@ -32,7 +33,7 @@ struct Cli {
     quiet: bool,
     /// Also print the network's whole tape after the first backward pass:
     /// every node's value and its gradient dE_total/d(node).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     trace: bool,
     /// Print the figures as one JSON object instead of tables.
     #[arg(long)]
@@ -53,6 +54,22 @@ struct Cli {
     /// infinite (in any pass, training included), naming it (exit status 1).
     #[arg(long)]
     detect_anomaly: bool,
+}
+
+/// The most updates `--iterations` accepts: several minutes of training
+/// in a release build, long after E_total has stopped changing visibly.
+const MAX_ITERATIONS: usize = 100_000_000;
+
+fn iterations(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("at least 1 update is needed".to_owned()),
+        Ok(n) if n <= MAX_ITERATIONS => Ok(n),
+        Ok(_) => Err(format!(
+            "at most {MAX_ITERATIONS} updates are allowed \
+             (several minutes of training in a release build)"
+        )),
+        Err(e) => Err(format!("not a whole number of updates: {e}")),
+    }
 }
 
 fn finite(text: &str) -> Result<f64, String> {
@@ -79,25 +96,31 @@ fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String>
         }
     }
     if let Some(path) = &cli.plot {
-        let [sequential, simultaneous] = &computed.curves;
+        let [sequential, simultaneous] = computed
+            .curves
+            .as_ref()
+            .expect("internal error: --plot keeps the training curves");
         pictures::training_plot(
             path,
             &format!(
                 "The worked example: E_total while training (η = {})",
-                cli.learning_rate
+                autograd::Shortest(cli.learning_rate)
             ),
             pictures::Series {
                 label: "true gradient descent",
                 colour: plotters::style::RGBColor(0, 90, 181),
-                values: simultaneous,
+                curve: simultaneous,
             },
             pictures::Series {
                 label: "sequential order",
                 colour: plotters::style::RGBColor(220, 50, 32),
-                values: sequential,
+                curve: sequential,
             },
         )
-        .map_err(|e| format!("cannot plot {}: {e}", path.display()))?;
+        .map_err(|e| match e {
+            pictures::PictureError::Write { .. } => e.to_string(),
+            e => format!("cannot plot {}: {e}", path.display()),
+        })?;
     }
     Ok(())
 }
@@ -105,9 +128,10 @@ fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String>
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let settings = Settings {
-        iterations: cli.iterations as usize,
+        iterations: cli.iterations,
         learning_rate: cli.learning_rate,
         detect_anomaly: cli.detect_anomaly,
+        curves: cli.plot.is_some(),
     };
     let computed = if cli.detect_anomaly {
         // An anomaly panics at the spot with a message naming the node;
@@ -152,13 +176,15 @@ fn main() -> ExitCode {
         text
     };
     let mut stdout = io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth a panic.
-    let _ = stdout
+    let printed = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush());
-    if disagreeing > 0 {
+    // A reader that went away (`| head`) ends the printing, not the
+    // verdict: the exit status still says whether every figure agrees.
+    let verdict = if disagreeing > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    pictures::text::exit_status("worked-example", printed, verdict)
 }

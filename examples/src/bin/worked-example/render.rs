@@ -2,7 +2,10 @@
 
 use std::fmt::Write as _;
 
-use crate::figures::{Agreement, Figure, Section, Settings};
+use autograd::Shortest;
+use nn::blog::{self, Section};
+
+use crate::figures::{Agreement, Figure, Settings};
 
 /// ANSI styling, or none.
 pub(crate) struct Style {
@@ -51,9 +54,16 @@ const LEGEND: &str = "\
 ✓ rounds to the blog's printed digits   ≈ within one unit of its last digit
 ✗ disagrees                              - not comparable at these settings";
 
-const ROW_20: &str = "\
-Row 20 (≈): the blog rounded an intermediate; the exact value rounds to
--0.019049118. The blog also labels it w5, but it is δ_o2 · w7.";
+/// The note under the hidden layer's table, on row 20.
+fn row_20() -> String {
+    let row = blog::figure(20);
+    let places = row.published.split_once('.').map_or(0, |(_, d)| d.len());
+    format!(
+        "Row 20 (≈): the blog rounded an intermediate; the exact value rounds to\n\
+         {:.places$}. The blog also labels it w5, but it is δ_o2 · w7.",
+        row.exact
+    )
+}
 
 const WHY_TWO_ORDERS: &str = "\
 Why two columns: the blog's text computes the hidden-layer gradients with the
@@ -62,7 +72,10 @@ numbers come from updating w5..w8 first and then backpropagating the same
 output deltas through the UPDATED w5..w8. The engine reproduces both; the
 blog's published numbers match the sequential order.";
 
-const ERRATA: &str = "\
+/// The errata of the blog and its translation.
+fn errata() -> String {
+    format!(
+        "\
 Errata in the blog and its Chinese translation:
   - \"out_h1 = 1/(1+e^(net_h1))\" drops a minus sign: it is 1/(1+e^(-net_h1)).
   - The training set is ONE sample, inputs (0.05, 0.10) with targets
@@ -70,12 +83,18 @@ Errata in the blog and its Chinese translation:
     is a mistranslation.
   - \"For the input-layer neurons\", introducing the output layer's
     computation, means the output layer.
-  - \"dE_o2/dout_h1 = w_5 = -0.019049119\": the value is δ_o2 · w7 (row 20).
+  - \"dE_o2/dout_h1 = w_5 = {}\": the value is δ_o2 · w7 (row 20).
   - The w6+/w7+/w8+ and w2+/w3+/w4+ lines run together without separators.
-  - w5+ = 0.35891648 (row 13) is printed in the English original only.
-  - The English original prints E_total after 10,000 updates as 0.0000351085,
-    which matches neither order; the translation's 0.000035085 is the
-    sequential order's value to 9 places.";
+  - w5+ = {} (row 13) is printed in the English original only.
+  - The English original prints E_total after 10,000 updates as {},
+    which matches neither order; the translation's {} is the
+    sequential order's value to 9 places.",
+        blog::figure(20).published,
+        blog::figure(13).published,
+        blog::ENGLISH_ORIGINAL_ROW_30,
+        blog::figure(30).published,
+    )
+}
 
 /// Lays out rows of cells in columns; `marks` (already painted) go in the
 /// column `mark_column`.
@@ -125,12 +144,12 @@ pub(crate) fn report(figures: &[Figure], settings: Settings, style: &Style) -> S
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}\n{INTRO}\nLearning rate η = {}, {} training steps.\n\n{}",
+        "{}\n{INTRO}\nLearning rate η = {}, {}.\n\n{}",
         style.heading(
             "A Step by Step Backpropagation Example (Matt Mazur), reproduced by the engine"
         ),
-        settings.learning_rate,
-        settings.iterations,
+        Shortest(settings.learning_rate),
+        pictures::text::counted(settings.iterations, "training step"),
         style.dim(LEGEND),
     );
     for (number, section) in Section::ALL.into_iter().enumerate() {
@@ -139,17 +158,20 @@ pub(crate) fn report(figures: &[Figure], settings: Settings, style: &Style) -> S
             "\n{}",
             style.heading(&format!("{}. {}", number + 1, section.title()))
         );
-        let rows: Vec<&Figure> = figures.iter().filter(|f| f.section == section).collect();
+        let rows: Vec<&Figure> = figures
+            .iter()
+            .filter(|f| f.blog.section == section)
+            .collect();
         if section == Section::Training {
             let cells: Vec<Vec<String>> = rows
                 .iter()
                 .map(|f| {
                     vec![
-                        f.row.to_string(),
+                        f.blog.row.to_string(),
                         f.label.clone(),
-                        f.engine.to_string(),
+                        Shortest(f.engine).to_string(),
                         f.true_gradient_descent
-                            .map_or_else(String::new, |v| v.to_string()),
+                            .map_or_else(String::new, |v| Shortest(v).to_string()),
                         f.published.unwrap_or("-").to_owned(),
                         style.mark(f.agreement()),
                     ]
@@ -171,9 +193,9 @@ pub(crate) fn report(figures: &[Figure], settings: Settings, style: &Style) -> S
             .iter()
             .map(|f| {
                 vec![
-                    f.row.to_string(),
+                    f.blog.row.to_string(),
                     f.label.clone(),
-                    f.engine.to_string(),
+                    Shortest(f.engine).to_string(),
                     f.published.unwrap_or("-").to_owned(),
                     style.mark(f.agreement()),
                     style.dim(&f.source),
@@ -187,10 +209,10 @@ pub(crate) fn report(figures: &[Figure], settings: Settings, style: &Style) -> S
             style,
         );
         if section == Section::HiddenLayer {
-            let _ = writeln!(out, "\n{ROW_20}");
+            let _ = writeln!(out, "\n{}", row_20());
         }
     }
-    let _ = writeln!(out, "\n{}", style.dim(ERRATA));
+    let _ = writeln!(out, "\n{}", style.dim(&errata()));
     let _ = write!(out, "\n{}", verdict(figures, style));
     out
 }
@@ -227,8 +249,8 @@ pub(crate) fn json(figures: &[Figure]) -> String {
         .iter()
         .map(|f| {
             let mut row = serde_json::json!({
-                "row": f.row,
-                "name": f.name,
+                "row": f.blog.row,
+                "name": f.blog.name,
                 "engine": f.engine,
                 "published": f.published,
                 "agrees": f.agreement().agrees(),
