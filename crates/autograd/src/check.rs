@@ -115,7 +115,8 @@ impl GradCheck {
     ///
     /// `f` builds the graph from input leaves on the tape it is given; it is
     /// called once for the analytic gradient and twice more per input for
-    /// the finite differences, each time on a fresh tape.
+    /// the finite differences, each time on a fresh tape. To pass a closure
+    /// stored in a `let`, wrap it with [`function`](crate::function).
     ///
     /// # Errors
     ///

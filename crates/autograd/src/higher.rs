@@ -122,7 +122,8 @@ impl<'t> Var<'t> {
 /// differentiated once more. Costs a small multiple of one gradient,
 /// whatever the size of `x`.
 ///
-/// `f` builds the function from input leaves on the tape it is given.
+/// `f` builds the function from input leaves on the tape it is given; to
+/// pass a closure stored in a `let`, wrap it with [`function`](crate::function).
 ///
 /// # Panics
 ///
@@ -156,7 +157,8 @@ where
 
 /// The Hessian of `f` at `x`: `H[i][j] = ∂²f/∂xᵢ∂xⱼ`, one reverse sweep per
 /// row over the recorded gradient. For small inputs; for large ones use
-/// [`hvp`].
+/// [`hvp`]. To pass a closure stored in a `let`, wrap it with
+/// [`function`](crate::function).
 ///
 /// # Examples
 ///

@@ -46,7 +46,10 @@
 //!   [`Tape::rewind`] panics when used instead of reading another node's
 //!   data, and so does a [`Var`] used with another tape's nodes.
 //! - Every op's forward value and derivative rule live in one place, one
-//!   exhaustive match over [`Op`].
+//!   exhaustive match over the tape's op code (the compact form of [`Op`]).
+//! - One state model, stated in the [`Tape`] docs: a node's value is fixed
+//!   when it is recorded, and a leaf cannot change while a live node was
+//!   computed from it, so no value is ever out of date.
 //! - Values follow IEEE arithmetic outside an op's domain: `ln` of a negative
 //!   number is NaN, of 0 is -inf, and so on; each op's method says so.
 #![deny(missing_docs)]
@@ -56,6 +59,7 @@ mod arena;
 mod arith;
 pub mod check;
 mod dot;
+mod function;
 mod gradients;
 mod higher;
 mod history;
@@ -71,6 +75,7 @@ mod var;
 
 pub use anomaly::{Anomaly, Flow, Parent, Pass};
 pub use dot::Dot;
+pub use function::function;
 pub use gradients::Gradients;
 pub use higher::{hessian, hvp};
 pub use name::Name;

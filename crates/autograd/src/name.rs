@@ -7,9 +7,20 @@ use std::rc::Rc;
 
 /// A node's name, as traces and pictures show it.
 ///
-/// Built from a `&'static str` or an `Rc<str>` it costs no allocation to
-/// attach, which matters in a training loop that names its nodes every step;
-/// a `String` is moved in.
+/// Every method that names a node takes `impl Into<Name>`, which accepts:
+///
+/// | you have | it costs |
+/// |---|---|
+/// | a string literal, `&'static str` | nothing |
+/// | an `Rc<str>` or `&Rc<str>` | a reference count |
+/// | a `String`, e.g. from `format!` | nothing: it is moved in |
+/// | a `&String` | a copy of the text |
+/// | a `Cow<'static, str>` | as its contents |
+///
+/// A borrowed `&str` that is not `'static` (a slice of a `String`, say) has
+/// no conversion, because a name outlives the borrow: pass `s.to_owned()`,
+/// or build an `Rc<str>` once and share it, which is the cheap way to name
+/// nodes in a loop.
 ///
 /// # Examples
 ///
@@ -18,9 +29,16 @@ use std::rc::Rc;
 /// use autograd::{Name, Tape};
 ///
 /// let tape = Tape::new();
+/// let layer = String::from("h1");
+/// let a = tape.var_named(&layer, 0.5); // &String
+/// let b = tape.var_named(format!("w{}", 3), 0.1); // String
 /// let shared: Rc<str> = Rc::from("out_h1");
-/// let x = tape.var(0.5).named(Name::from(shared.clone()));
-/// assert_eq!(x.name().as_deref(), Some("out_h1"));
+/// let c = tape.var(0.2).named(&shared); // &Rc<str>, no copy
+/// let d = tape.var(0.3).named(&layer[..1].to_owned()); // a slice, owned first
+/// assert_eq!(a.name().as_deref(), Some("h1"));
+/// assert_eq!(b.name().as_deref(), Some("w3"));
+/// assert_eq!(c.name().as_deref(), Some("out_h1"));
+/// assert_eq!(d.name().as_deref(), Some("h"));
 /// assert_eq!(&*Name::from("w1"), "w1");
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -57,6 +75,18 @@ impl From<Rc<str>> for Name {
 impl From<String> for Name {
     fn from(name: String) -> Self {
         Name(Repr::Shared(name.into()))
+    }
+}
+
+impl From<&String> for Name {
+    fn from(name: &String) -> Self {
+        Name(Repr::Shared(Rc::from(name.as_str())))
+    }
+}
+
+impl From<&Rc<str>> for Name {
+    fn from(name: &Rc<str>) -> Self {
+        Name(Repr::Shared(Rc::clone(name)))
     }
 }
 

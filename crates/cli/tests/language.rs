@@ -119,6 +119,17 @@ fn detect_anomaly_makes_the_first_non_finite_value_an_error() {
     assert!(out.contains("output = 2"));
 }
 
+// A constant exponent needs no gradient, so its NaN slope ln(-2) · y at a
+// negative base is neither computed nor reported.
+#[test]
+fn detect_anomaly_does_not_blame_a_constant_exponent() {
+    let (status, out, err) = common::grad(&["--detect-anomaly", "x = -2; const n = 3; y = x ^ n"]);
+    assert_eq!(status, 0, "{err}");
+    assert!(!err.contains("anomaly"), "{err}");
+    assert!(out.contains("y = -8"), "{out}");
+    assert!(out.contains("∂y/∂x = 12"), "{out}");
+}
+
 #[test]
 fn a_name_bound_to_numbers_alone_is_an_input() {
     // (program, x): each binds x to numbers alone, so x is an input and
