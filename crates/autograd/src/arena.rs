@@ -18,8 +18,9 @@ use crate::op::{Code, Op};
 pub(crate) struct Node {
     pub(crate) value: f64,
     /// For an op, its scalar operand (`c` in `x * c`, `n` in `x.powi(n)`;
-    /// else 0). For a leaf, the tape's count of value changes when
-    /// [`Tape::set_value`](crate::Tape::set_value) last changed it, as bits.
+    /// else 0). For a leaf, as bits, the stamp of the
+    /// [`Tape::set_value`](crate::Tape::set_value) or update that last
+    /// changed it.
     aux: f64,
     /// Where this node's parents start in `edges`; they end where the next
     /// node's start (or at the end of `edges`).
@@ -42,14 +43,14 @@ impl Node {
         self.aux
     }
 
-    /// For a leaf, the tape's count of value changes when its value was
-    /// last changed (0 if never).
+    /// For a leaf, the stamp of the call that last changed its value (0 if
+    /// none did); see `State::changes`.
     pub(crate) fn changed_at(&self) -> u64 {
         debug_assert!(self.code.is_leaf());
         self.aux.to_bits()
     }
 
-    /// Gives a leaf a new value, stamped with the tape's change count.
+    /// Gives a leaf a new value, stamped by the call that changes it.
     pub(crate) fn change(&mut self, value: f64, stamp: u64) {
         debug_assert!(self.code.is_leaf());
         self.value = value;

@@ -32,7 +32,8 @@ struct Segment {
 
 /// A moment in a tape's history, as a [`Mark`](crate::Mark) or a
 /// [`Gradients`](crate::Gradients) remembers it: how many nodes the tape
-/// held and how many segments had been opened.
+/// held, how many segments had been opened, and the segment of the last
+/// node.
 ///
 /// A node was recorded before the moment exactly when its position is below
 /// `len` and its segment was opened before the moment: a node recorded after
@@ -42,6 +43,8 @@ struct Segment {
 pub(crate) struct Moment {
     pub(crate) len: u32,
     segments_opened: u64,
+    /// The segment of the node at `len - 1` (any key when `len` is 0).
+    last: SegmentKey,
 }
 
 impl Moment {
@@ -68,22 +71,24 @@ pub(crate) struct History {
     lowest_computed: u32,
 }
 
+/// An empty history, without even its first segment: it allocates nothing,
+/// so a dropped tape can leave it behind for free. [`History::clear`] makes
+/// it ready for a tape.
 impl Default for History {
     fn default() -> Self {
-        let mut history = History {
+        History {
             segments: SlotMap::with_key(),
             starts: Vec::new(),
             open: SegmentKey::default(),
             opened: 0,
             lowest_computed: u32::MAX,
-        };
-        history.open_segment(0);
-        history
+        }
     }
 }
 
 impl History {
-    /// Empties the history, keeping its memory.
+    /// Empties the history, keeping its memory, and opens the segment the
+    /// first nodes join.
     pub(crate) fn clear(&mut self) {
         self.segments.clear();
         self.starts.clear();
@@ -147,6 +152,9 @@ impl History {
         Moment {
             len: len as u32,
             segments_opened: self.opened,
+            last: len
+                .checked_sub(1)
+                .map_or(SegmentKey::default(), |last| self.segment_at(last as u32)),
         }
     }
 
@@ -154,14 +162,11 @@ impl History {
     /// `len` is still the one that was there at `moment`; false when a
     /// rewind dropped some of them since (and others took their places).
     pub(crate) fn intact_since(&self, moment: Moment, len: usize) -> bool {
-        // If the last of them is unchanged, so is every node below it: a
+        // If the last of them is still live, so is every node below it: a
         // rewind that dropped one of those would have dropped it too.
         match moment.len.checked_sub(1) {
             None => true,
-            Some(last) => {
-                (last as usize) < len
-                    && self.segments[self.segment_at(last)].ordinal < moment.segments_opened
-            }
+            Some(last) => (last as usize) < len && self.is_live(moment.last, last),
         }
     }
 

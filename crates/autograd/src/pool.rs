@@ -38,8 +38,9 @@ pub(crate) fn give(mut buffers: Buffers) {
     if buffers.arena.capacity_bytes() > LIMIT_BYTES {
         return;
     }
+    // The history is cleared by the next take, which also opens its first
+    // segment.
     buffers.arena.clear();
-    buffers.history.clear();
     buffers.scratch.clear();
     // During thread teardown the slot may be gone; then the buffers are
     // simply freed.

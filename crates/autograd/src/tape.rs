@@ -7,7 +7,7 @@ use std::panic::Location;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::anomaly;
-use crate::arena::{Arena, Pending};
+use crate::arena::{Arena, Node, Pending};
 use crate::gradients::{Gradients, Reading};
 use crate::history::{History, Moment, SegmentKey};
 use crate::name::Name;
@@ -142,7 +142,8 @@ pub(crate) struct State {
     pub(crate) history: History,
     /// Whether anomaly detection is on.
     pub(crate) detect: bool,
-    /// How many times [`Tape::set_value`] changed a leaf's value.
+    /// How many calls of [`Tape::set_value`] and [`Tape::update`] there
+    /// were: each stamps the leaves it changes with the count.
     pub(crate) changes: u64,
 }
 
@@ -165,7 +166,6 @@ impl Scratch {
 struct Term {
     segment: SegmentKey,
     index: u32,
-    needs_grad: bool,
 }
 
 /// Drops the terms a sum pushed, however it ends.
@@ -347,19 +347,18 @@ impl Tape {
             self.scratch_mut().terms.push(Term {
                 segment: term.segment,
                 index: term.index,
-                needs_grad: term.needs_grad,
             });
         }
         let scratch = self.scratch_mut();
         let terms = &scratch.terms[guard.start..];
-        let push = |history: &History, edges: &mut Vec<u32>| {
+        let push = |history: &History, nodes: &[Node], edges: &mut Vec<u32>| {
             let mut needing = false;
             for (k, term) in terms.iter().enumerate() {
                 if !history.is_live(term.segment, term.index) {
                     return Err(Refused::Dropped(k));
                 }
                 edges.push(term.index);
-                needing |= term.needs_grad;
+                needing |= nodes[term.index as usize].needs_grad;
             }
             Ok(needing)
         };
@@ -404,7 +403,7 @@ impl Tape {
             a.len(),
             b.len()
         );
-        let push = |history: &History, edges: &mut Vec<u32>| {
+        let push = |history: &History, nodes: &[Node], edges: &mut Vec<u32>| {
             let edge_start = edges.len();
             edges.reserve(2 * a.len());
             let usable = |var: Var<'_>| {
@@ -417,7 +416,7 @@ impl Tape {
                 }
                 edges.push(x.index);
                 edges.push(y.index);
-                needing |= x.needs_grad | y.needs_grad;
+                needing |= nodes[x.index as usize].needs_grad | nodes[y.index as usize].needs_grad;
             }
             let k = (edges.len() - edge_start) / 2;
             if k == a.len() {
@@ -564,7 +563,8 @@ impl Tape {
         let mut state = self.write();
         let position = state.position(leaf);
         state.settable(position, "Tape::set_value");
-        state.change(position, value);
+        let stamp = state.next_stamp();
+        state.change(position, value, stamp);
     }
 
     /// Gives each leaf the value `step(value, gradient)`, its gradient read
@@ -602,6 +602,7 @@ impl Tape {
     ) {
         let mut state = self.write();
         grads.check_tape(self.id);
+        let stamp = state.next_stamp();
         for leaf in leaves {
             self.check_same_tape(leaf, "Tape::update was given");
             // Reading the gradient checks that the leaf is live.
@@ -611,7 +612,7 @@ impl Tape {
                 Reading::RecordedAfter => Gradients::refuse_newer(leaf.index),
             };
             let value = state.settable(leaf.index, "Tape::update");
-            state.change(leaf.index, step(value, gradient));
+            state.change(leaf.index, step(value, gradient), stamp);
         }
     }
 
@@ -813,7 +814,6 @@ impl State {
             tape,
             segment: self.history.segment_at(position),
             index: position,
-            needs_grad: self.arena.nodes[position as usize].needs_grad,
         }
     }
 
@@ -857,12 +857,12 @@ impl State {
         code: Code,
         count: usize,
         context: &str,
-        push: impl FnOnce(&History, &mut Vec<u32>) -> Result<bool, Refused>,
+        push: impl FnOnce(&History, &[Node], &mut Vec<u32>) -> Result<bool, Refused>,
         site: &'static Location<'static>,
     ) -> Var<'t> {
         let position = self.arena.next_position(count);
         let edge_start = self.arena.edges.len();
-        let needs_grad = match push(&self.history, &mut self.arena.edges) {
+        let needs_grad = match push(&self.history, &self.arena.nodes, &mut self.arena.edges) {
             Ok(needs_grad) => needs_grad,
             Err(refused) => {
                 self.arena.edges.truncate(edge_start);
@@ -900,7 +900,6 @@ impl State {
             tape,
             segment,
             index: position,
-            needs_grad: node.needs_grad,
         }
     }
 
@@ -947,14 +946,22 @@ impl State {
     }
 
     /// Gives the leaf at `position`, which [`State::settable`] approved, a
-    /// new value.
+    /// new value, stamped with `stamp` from [`State::next_stamp`].
     #[inline]
-    fn change(&mut self, position: u32, value: f64) {
+    fn change(&mut self, position: u32, value: f64, stamp: u64) {
         let node = &mut self.arena.nodes[position as usize];
-        if value.to_bits() != node.value.to_bits() {
-            self.changes += 1;
-            node.change(value, self.changes);
-        }
+        // Without a branch: the comparison waits for the value, which a
+        // branch on it would make the whole update wait for.
+        let changed = value.to_bits() != node.value.to_bits();
+        let stamp = if changed { stamp } else { node.changed_at() };
+        node.change(value, stamp);
+    }
+
+    /// A stamp for the leaves the next change gives new values (a leaf
+    /// given back its own value keeps its stamp).
+    fn next_stamp(&mut self) -> u64 {
+        self.changes += 1;
+        self.changes
     }
 
     #[cold]

@@ -52,10 +52,6 @@ pub struct Var<'t> {
     pub(crate) tape: &'t Tape,
     pub(crate) segment: SegmentKey,
     pub(crate) index: u32,
-    /// The node's `needs_grad`, which never changes: kept here (in what
-    /// would be padding) so that recording a sum or a dot need not look it
-    /// up per operand.
-    pub(crate) needs_grad: bool,
 }
 
 impl<'t> Var<'t> {
