@@ -401,7 +401,7 @@ fn huge_chain(nodes: usize) -> String {
         seconds * 1e9 / nodes as f64,
         peak as f64 / (1u64 << 30) as f64,
         peak as f64 / nodes as f64,
-        out.gradient
+        autograd::Shortest(out.gradient)
     )
 }
 
