@@ -6,7 +6,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use autograd::{Op, Pass, Tape};
 
 /// The panic message of `f`, which must panic.
-fn panic_message(f: impl FnOnce()) -> String {
+pub(crate) fn panic_message(f: impl FnOnce()) -> String {
     let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("it should panic");
     payload
         .downcast_ref::<String>()

@@ -3,21 +3,9 @@
 //! node that does not depend on a changed leaf never panics, and a caught
 //! panic leaves the tape exactly as it was.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use autograd::{Op, Tape, Var};
 
-/// The message of the panic `f` raises.
-fn panic_message(f: impl FnOnce()) -> String {
-    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
-    if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else if let Some(text) = payload.downcast_ref::<&str>() {
-        (*text).to_owned()
-    } else {
-        panic!("a panic without a message")
-    }
-}
+use crate::anomaly::panic_message;
 
 /// Every node's op, parents, value and name: the tape as a user can see it.
 fn snapshot(tape: &Tape) -> Vec<(Op, Vec<usize>, u64, Option<String>)> {
