@@ -80,7 +80,7 @@ pub use gradients::Gradients;
 pub use higher::{hessian, hvp};
 pub use name::Name;
 pub use number::Shortest;
-pub use op::{Op, ScalarSide};
+pub use op::{Call, Op, Primitive, ScalarSide};
 pub use tape::{Mark, Tape};
 pub use trace::Trace;
 pub use var::Var;

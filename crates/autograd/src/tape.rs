@@ -439,6 +439,28 @@ impl Tape {
             .record_nary(self, Code::Dot, 2 * a.len(), "Tape::dot", push, site)
     }
 
+    /// Records an n-ary node of `code` over `terms`.
+    #[track_caller]
+    pub(crate) fn nary<'t>(&'t self, code: Code, terms: &[Var<'t>]) -> Var<'t> {
+        let push = |history: &History, nodes: &[Node], edges: &mut Vec<u32>| {
+            let mut needing = false;
+            for (k, term) in terms.iter().enumerate() {
+                if !std::ptr::eq(self, term.tape) {
+                    return Err(Refused::Foreign);
+                }
+                if !history.is_live(term.segment, term.index) {
+                    return Err(Refused::Dropped(k));
+                }
+                edges.push(term.index);
+                needing |= nodes[term.index as usize].needs_grad;
+            }
+            Ok(needing)
+        };
+        let site = Location::caller();
+        self.write()
+            .record_nary(self, code, terms.len(), code.name(), push, site)
+    }
+
     /// The node at `index` in the recording order, or `None` past the end:
     /// with [`Tape::len`], a way to visit every node.
     ///

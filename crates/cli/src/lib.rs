@@ -41,7 +41,8 @@ pub use error::{ErrorKind, SyntaxError};
 pub use note::{Note, NoteKind, What};
 pub use parser::{MAX_DEPTH, OddOperand, Program, evaluate};
 
-/// The language, shown by `grad --help`.
+/// The language, shown by `grad --help`; `{FUNCTIONS}` stands for the
+/// engine's list of functions.
 const LANGUAGE: &str = r#"THE LANGUAGE
   Statements are separated by newlines or `;`; `#` starts a comment. A
   byte-order mark at the very start of the program is skipped.
@@ -58,8 +59,10 @@ const LANGUAGE: &str = r#"THE LANGUAGE
 
   Expressions: numbers (2, 0.05, 1e-3), names, + - * /, unary -, ^ (right
   associative, binding tighter than unary minus: -x^2 is -(x^2), 2^3^2 is
-  512), parentheses, and the functions sigmoid exp ln tanh relu sqrt and
-  pow(a, b). They nest at most 256 levels deep: each `(`, each call, each
+  512), parentheses, and these functions, whose names and derivatives are
+  the engine's own:
+{FUNCTIONS}
+  They nest at most 256 levels deep: each `(`, each call, each
   unary minus and each `^` opens one level until its operand ends, so
   ((x)), exp(exp(x)), --x and x^2^2 are each two levels.
 
@@ -87,10 +90,27 @@ WARNINGS AND EXIT STATUS
   status 1). A number too small for a 64-bit float (1e-400) reads as 0, with
   a warning."#;
 
+/// The text of `grad --help` after the options: [`LANGUAGE`] with the
+/// functions the engine can call by name, wrapped at 76 columns.
+fn language() -> String {
+    let mut lines = Vec::new();
+    let mut line = String::from("   ");
+    for signature in autograd::Primitive::all().map(autograd::Primitive::signature) {
+        if line.len() + signature.len() + 2 > 78 {
+            lines.push(line);
+            line = String::from("   ");
+        }
+        line.push(' ');
+        line.push_str(&signature);
+    }
+    lines.push(line);
+    LANGUAGE.replace("{FUNCTIONS}", &lines.join("\n"))
+}
+
 /// Differentiates a program given as text: prints its value and the
 /// gradient of the output with respect to every input.
 #[derive(Parser, Debug)]
-#[command(name = "grad", version, about, after_long_help = LANGUAGE)]
+#[command(name = "grad", version, about, after_long_help = language())]
 struct Cli {
     /// The program text; read from standard input when neither this nor
     /// --file is given.

@@ -20,7 +20,7 @@ pub struct Note {
 }
 
 /// What a [`Note`] is about.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum What {
     /// A literal too small for a 64-bit float, which reads as 0 (`1e-400`).
     Underflow,
@@ -41,8 +41,9 @@ pub enum What {
     Call {
         /// The function's name.
         function: &'static str,
-        /// The argument.
-        a: f64,
+        /// The arguments, and the parameter last for a function that takes
+        /// one.
+        args: Vec<f64>,
         /// The result.
         x: f64,
     },
@@ -62,7 +63,7 @@ impl Note {
     /// Which kind of note this is.
     #[must_use]
     pub fn kind(&self) -> NoteKind {
-        match self.what {
+        match &self.what {
             What::Underflow => NoteKind::Underflow,
             What::Arithmetic { .. } | What::Call { .. } => NoteKind::NotFinite,
         }
@@ -72,16 +73,17 @@ impl Note {
     /// program the note was taken on.
     #[must_use]
     pub fn message(&self, source: &str) -> String {
-        match self.what {
+        match &self.what {
             What::Underflow => format!(
                 "`{}` reads as 0: it is smaller than the smallest 64-bit float, about 4.9e-324",
                 short(source.get(self.span.clone()).unwrap_or("?"))
             ),
             What::Arithmetic { op, a, b, x } => {
-                format!("{} {op} {} is {}", Shortest(a), Shortest(b), Shortest(x))
+                format!("{} {op} {} is {}", Shortest(*a), Shortest(*b), Shortest(*x))
             }
-            What::Call { function, a, x } => {
-                format!("{function}({}) is {}", Shortest(a), Shortest(x))
+            What::Call { function, args, x } => {
+                let args: Vec<String> = args.iter().map(|&a| Shortest(a).to_string()).collect();
+                format!("{function}({}) is {}", args.join(", "), Shortest(*x))
             }
         }
     }

@@ -261,7 +261,7 @@ impl<'t, 's> Parser<'t, 's> {
                 token: Token::Ident(name),
                 span,
             }) => {
-                if expression::arity(name).is_some() {
+                if expression::is_function(name) {
                     return Err(SyntaxError::new(
                         ErrorKind::FunctionAsValue,
                         span,

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use autograd::{ScalarSide, Var};
+use autograd::{Call, Primitive, ScalarSide, Var};
 
 use super::{OddOperand, Parser, Value};
 use crate::error::{ErrorKind, SyntaxError};
@@ -18,26 +18,17 @@ use crate::names::{self, quoted, short};
 /// (which is `x^(2^2)`) two.
 pub const MAX_DEPTH: usize = 256;
 
-/// The functions the language knows, with their argument counts.
-const FUNCTIONS: [(&str, usize); 7] = [
-    ("sigmoid", 1),
-    ("exp", 1),
-    ("ln", 1),
-    ("tanh", 1),
-    ("relu", 1),
-    ("sqrt", 1),
-    ("pow", 2),
-];
-
-/// How many arguments the function `name` takes, if there is one.
-pub(super) fn arity(name: &str) -> Option<usize> {
-    function(name).map(|(_, n)| n)
+/// Whether `name` is a function of the language: every op the engine
+/// can call by name ([`Primitive`]).
+pub(super) fn is_function(name: &str) -> bool {
+    Primitive::named(name).is_some()
 }
 
-/// The function `name`, if there is one: its name as the language keeps
-/// it, and how many arguments it takes.
-fn function(name: &str) -> Option<(&'static str, usize)> {
-    FUNCTIONS.iter().find(|(f, _)| *f == name).copied()
+/// Every function with its arguments, for messages and `--help`:
+/// `sigmoid(x), exp(x), ..., pow(a, b), sum(x, ...)`.
+fn function_list() -> String {
+    let signatures: Vec<String> = Primitive::all().map(Primitive::signature).collect();
+    signatures.join(", ")
 }
 
 /// An operand and where it was written.
@@ -141,7 +132,7 @@ impl<'t, 's> Parser<'t, 's> {
                 if matches!(self.tokens.peek()?, Some(Token::LParen)) {
                     return self.call(name, token.span);
                 }
-                if arity(name).is_some() {
+                if is_function(name) {
                     return Err(SyntaxError::new(
                         ErrorKind::FunctionAsValue,
                         token.span,
@@ -220,14 +211,15 @@ impl<'t, 's> Parser<'t, 's> {
     }
 
     fn call(&mut self, name: &str, name_span: Range<usize>) -> Result<Operand<'t>, SyntaxError> {
-        let Some((name, expected)) = function(name) else {
+        let Some(function) = Primitive::named(name) else {
             return Err(SyntaxError::new(
                 ErrorKind::UnknownFunction,
                 name_span,
                 format!("unknown function {}", quoted(name)),
             )
-            .help("the functions are sigmoid, exp, ln, tanh, relu, sqrt and pow(a, b)"));
+            .help(format!("the functions are {}", function_list())));
         };
+        let name = function.name();
         self.enter(&name_span)?;
         let open = self.tokens.advance()?.expect("peeked `(`");
         self.tokens.parens.push(open.span.clone());
@@ -259,41 +251,59 @@ impl<'t, 's> Parser<'t, 's> {
             }
         };
         let span = name_span.start..close.end;
-        if args.len() != expected {
-            let plural = if expected == 1 {
-                "argument"
-            } else {
-                "arguments"
-            };
+        let (fits, expected) = match function.call() {
+            Call::Unary => (args.len() == 1, "1 argument"),
+            Call::UnaryWithParameter(_) | Call::Binary => (args.len() == 2, "2 arguments"),
+            Call::Variadic => (!args.is_empty(), "1 or more arguments"),
+        };
+        if !fits {
             return Err(SyntaxError::new(
                 ErrorKind::WrongArgumentCount,
                 span,
-                format!("{name} takes {expected} {plural}, got {}", args.len()),
+                format!("{name} takes {expected}, got {}", args.len()),
             )
-            .help(if expected == 1 {
-                format!("write `{name}(x)`")
-            } else {
-                format!("write `{name}(a, b)`")
-            }));
+            .help(format!("write `{}`", function.signature())));
         }
-        let mut args = args.into_iter();
-        let first = args.next().expect("checked the count");
         if name == "pow" {
-            let second = args.next().expect("checked the count");
+            let mut args = args.into_iter();
+            let (first, second) = (args.next(), args.next());
+            let (first, second) = first.zip(second).expect("checked the count");
             return Ok((self.power(first, second, span.clone()), span));
         }
-        let value = match first.0 {
-            Value::Number(x) => Value::Number(self.folder.call(name, x, &span)),
-            Value::Node(x) => {
-                let y = match name {
-                    "sigmoid" => x.sigmoid(),
-                    "exp" => x.exp(),
-                    "ln" => x.ln(),
-                    "tanh" => x.tanh(),
-                    "relu" => x.relu(),
-                    "sqrt" => x.sqrt(),
-                    _ => unreachable!("internal error: arity() knows only these"),
-                };
+        let parameter = match function.call() {
+            Call::UnaryWithParameter(parameter) => {
+                let (value, value_span) = args.pop().expect("checked the count");
+                match value {
+                    Value::Number(n) => Some(n.x),
+                    Value::Node(_) => {
+                        return Err(SyntaxError::new(
+                            ErrorKind::WrongArgumentCount,
+                            value_span,
+                            format!("the {parameter} of {name} must be a number, not an input"),
+                        )
+                        .help(format!(
+                            "write a number there, as in `{name}(x, 0.01)`; it gets no gradient"
+                        )));
+                    }
+                }
+            }
+            _ => None,
+        };
+        let numbers: Option<Vec<_>> = args
+            .iter()
+            .map(|(value, _)| match value {
+                Value::Number(n) => Some(*n),
+                Value::Node(_) => None,
+            })
+            .collect();
+        let value = match numbers {
+            Some(numbers) => Value::Number(self.folder.call(function, &numbers, parameter, &span)),
+            None => {
+                let nodes: Vec<Var<'t>> = args
+                    .into_iter()
+                    .map(|(value, _)| self.node(value))
+                    .collect();
+                let y = function.apply(&nodes, parameter);
                 Value::Node(self.record(y, span.clone()))
             }
         };
