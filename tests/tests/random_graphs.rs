@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use autograd::{Tape, Var};
+use autograd::{Call, Primitive, Tape, Var};
 use proptest::prelude::*;
 
 /// Ops with one node operand.
@@ -63,6 +63,9 @@ enum Step {
     Powi(usize, i32),
     Sum(Vec<usize>),
     Dot(Vec<(usize, usize)>),
+    /// A function of the engine's table, by name, with its operands and
+    /// parameter: how every function is covered without a case of its own.
+    Call(&'static str, Vec<usize>, Option<f64>),
 }
 
 /// An expression graph: leaves (variables and constants), then steps, each
@@ -123,6 +126,13 @@ impl GraphSpec {
         self
     }
 
+    pub(crate) fn call(mut self, name: &str, args: &[usize], parameter: Option<f64>) -> Self {
+        let function = Primitive::named(name).expect("a function of the engine's table");
+        self.steps
+            .push(Step::Call(function.name(), args.to_vec(), parameter));
+        self
+    }
+
     /// The values of the variable leaves, in order: the point to check at.
     pub(crate) fn point(&self) -> Vec<f64> {
         self.leaves.iter().filter(|l| l.1).map(|l| l.0).collect()
@@ -159,6 +169,12 @@ impl GraphSpec {
                     let (a, b): (Vec<_>, Vec<_>) =
                         pairs.iter().map(|&(a, b)| (nodes[a], nodes[b])).unzip();
                     tape.dot(&a, &b)
+                }
+                Step::Call(name, ref args, parameter) => {
+                    let args: Vec<Var<'t>> = args.iter().map(|&a| nodes[a]).collect();
+                    Primitive::named(name)
+                        .expect("a function of the engine's table")
+                        .apply(&args, parameter)
                 }
             };
             nodes.push(node);
@@ -265,6 +281,14 @@ impl fmt::Debug for GraphSpec {
                         .collect::<Vec<_>>()
                         .join(" + "),
                 ),
+                Step::Call(name, args, parameter) => {
+                    let mut math: Vec<String> = args.iter().map(|a| format!("n{a}")).collect();
+                    math.extend(parameter.map(|p| p.to_string()));
+                    (
+                        format!(".call({name:?}, &{args:?}, {parameter:?})"),
+                        format!("{name}({})", math.join(", ")),
+                    )
+                }
             };
             writeln!(f, "    {code} // n{n} = {math}")?;
         }
@@ -302,6 +326,9 @@ fn assemble(raw: Raw) -> GraphSpec {
             values: &values,
             // Candidates shallow enough to build on, newest first so chains form.
             eligible: (0..n).rev().filter(|&i| depth[i] < MAX_DEPTH).collect(),
+            constants: (0..spec.leaves.len())
+                .filter(|&i| !spec.leaves[i].1)
+                .collect(),
         };
         let (step, value) = choose(selector, a, b, scalar, &picks, &pool);
         let (step, value) = if value.is_finite() && value.abs() <= MAX_MAGNITUDE {
@@ -332,6 +359,7 @@ fn operands(step: &Step) -> Vec<usize> {
         Step::Binary(_, a, b) => vec![*a, *b],
         Step::Sum(terms) => terms.clone(),
         Step::Dot(pairs) => pairs.iter().flat_map(|&(a, b)| [a, b]).collect(),
+        Step::Call(_, args, _) => args.clone(),
     }
 }
 
@@ -339,6 +367,9 @@ fn operands(step: &Step) -> Vec<usize> {
 struct Pool<'a> {
     values: &'a [f64],
     eligible: Vec<usize>,
+    /// The constant leaves: what `detach` may read, since finite
+    /// differences cannot stop a gradient the way `detach` does.
+    constants: Vec<usize>,
 }
 
 impl Pool<'_> {
@@ -490,6 +521,7 @@ fn choose(
                 None => fallback(),
             }
         }
+        20 | 21 => function_step(a, b, scalar, picks, pool),
         22 => {
             // A dot product of 1 to 3 pairs, repeats allowed.
             let mut pairs: Vec<(usize, usize)> = picks
@@ -515,6 +547,84 @@ fn choose(
             (Step::Sum(terms), value)
         }
     }
+}
+
+/// A function of the engine's table, the raw numbers choosing which and
+/// its operands, at a point where it is smooth: its finite differences at
+/// two step sizes agree with its own gradient, its value and slopes are
+/// moderate. Otherwise the fallback.
+fn function_step(a: u16, b: u16, scalar: f64, picks: &[u16], pool: &Pool<'_>) -> (Step, f64) {
+    let functions: Vec<Primitive> = Primitive::all().collect();
+    let function = functions[usize::from(a) % functions.len()];
+    if function.name() == "detach" {
+        // Only a constant: detaching a node that needs a gradient changes
+        // the gradient from what finite differences measure, by design.
+        return match pool.constants.first() {
+            Some(&c) => (Step::Call("detach", vec![c], None), pool.values[c]),
+            None => pool.tanh(a),
+        };
+    }
+    let parameter = match function.call() {
+        // A parameter in [0.05, 2], as a leaky slope or an elu scale.
+        Call::UnaryWithParameter(_) => Some(0.05 + 1.95 * scalar.abs()),
+        _ => None,
+    };
+    let count = match function.call() {
+        Call::Unary | Call::UnaryWithParameter(_) => 1,
+        Call::Binary => 2,
+        Call::Variadic => 1 + picks.len() % 4,
+    };
+    // A few tries with different operands before giving up.
+    for attempt in 0..4u16 {
+        let args: Vec<usize> = (0..count)
+            .map(|k| {
+                let raw = picks.get(k).copied().unwrap_or(b);
+                pool.pick(
+                    raw.wrapping_add(attempt.wrapping_mul(7919))
+                        .wrapping_add(k as u16),
+                )
+            })
+            .collect();
+        let values: Vec<f64> = args.iter().map(|&i| pool.values[i]).collect();
+        if let Some(value) = smooth_at(function, &values, parameter) {
+            return (Step::Call(function.name(), args, parameter), value);
+        }
+    }
+    pool.tanh(a)
+}
+
+/// The value of `function` at `point` if it is smooth there, else `None`.
+fn smooth_at(function: Primitive, point: &[f64], parameter: Option<f64>) -> Option<f64> {
+    let at = |p: &[f64]| {
+        let tape = Tape::new();
+        let vars: Vec<Var<'_>> = p.iter().map(|&v| tape.var(v)).collect();
+        function.apply(&vars, parameter).value()
+    };
+    let tape = Tape::new();
+    let vars: Vec<Var<'_>> = point.iter().map(|&v| tape.var(v)).collect();
+    let y = function.apply(&vars, parameter);
+    let value = y.value();
+    if !value.is_finite() || value.abs() > MAX_MAGNITUDE {
+        return None;
+    }
+    let grads = y.backward();
+    for (k, &var) in vars.iter().enumerate() {
+        let slope = grads.wrt(var);
+        if !slope.is_finite() || slope.abs() > 1e3 {
+            return None;
+        }
+        for h in [1e-3, 1e-6] {
+            let mut up = point.to_vec();
+            let mut down = point.to_vec();
+            up[k] += h;
+            down[k] -= h;
+            let numeric = (at(&up) - at(&down)) / (2.0 * h);
+            if !numeric.is_finite() || (numeric - slope).abs() > 1e-4 * (1.0 + slope.abs()) {
+                return None;
+            }
+        }
+    }
+    Some(value)
 }
 
 /// Graphs of 1 to 4 variables, 0 to 3 constants and up to `max_steps` steps.

@@ -144,19 +144,13 @@ impl Scalar for Var<'_> {
     fn value(self) -> f64 {
         Var::value(&self)
     }
-    fn one_minus(self) -> Self {
-        1.0 - self
+    fn unary(self, code: Code, c: f64) -> Self {
+        self.tape.unary(code, c, self)
     }
-    fn ln(self) -> Self {
-        Var::ln(self)
+    fn binary(self, code: Code, other: Self) -> Self {
+        self.tape.binary(code, self, other)
     }
-    fn powf(self, exponent: f64) -> Self {
-        Var::powf(self, exponent)
-    }
-    fn powi(self, exponent: i32) -> Self {
-        Var::powi(self, exponent)
-    }
-    fn pow(self, exponent: Self) -> Self {
-        Var::pow(self, exponent)
+    fn stored_or(_: f64, recompute: impl FnOnce() -> Self) -> Self {
+        recompute()
     }
 }

@@ -259,7 +259,7 @@ fn output_with(nodes: &Arena, scratch: &mut Vec<f64>, node: usize, value: f64, o
             continue;
         }
         let parents = nodes.parents(j);
-        let v = rules::eval(record.code, record.scalar(), parents.len(), |k| {
+        let (v, _) = rules::eval(record.code, record.scalar(), parents.len(), |k| {
             scratch[parents[k] as usize]
         });
         scratch[j] = v;

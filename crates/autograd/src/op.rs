@@ -202,8 +202,61 @@ ops! {
     Tanh => "tanh", Function(Call::Unary);
     /// `x.relu()`, `max(x, 0)`.
     Relu => "relu", Function(Call::Unary);
+    /// `x.sin()`.
+    Sin => "sin", Function(Call::Unary);
+    /// `x.cos()`.
+    Cos => "cos", Function(Call::Unary);
+    /// `x.tan()`.
+    Tan => "tan", Function(Call::Unary);
+    /// `x.asin()`.
+    Asin => "asin", Function(Call::Unary);
+    /// `x.acos()`.
+    Acos => "acos", Function(Call::Unary);
+    /// `x.atan()`.
+    Atan => "atan", Function(Call::Unary);
+    /// `x.sinh()`.
+    Sinh => "sinh", Function(Call::Unary);
+    /// `x.cosh()`.
+    Cosh => "cosh", Function(Call::Unary);
+    /// `x.abs()`.
+    Abs => "abs", Function(Call::Unary);
+    /// `x.log1p()`, `ln(1 + x)`.
+    Log1p => "log1p", Function(Call::Unary);
+    /// `x.expm1()`, `e^x - 1`.
+    Expm1 => "expm1", Function(Call::Unary);
+    /// `x.log2()`.
+    Log2 => "log2", Function(Call::Unary);
+    /// `x.log10()`.
+    Log10 => "log10", Function(Call::Unary);
+    /// `x.softplus()`, `ln(1 + e^x)`.
+    Softplus => "softplus", Function(Call::Unary);
+    /// `x.recip()`, `1 / x`.
+    Recip => "recip", Function(Call::Unary);
+    /// `x.square()`, `x²`.
+    Square => "square", Function(Call::Unary);
+    /// `x.cbrt()`, the cube root.
+    Cbrt => "cbrt", Function(Call::Unary);
+    /// `x.leaky_relu(alpha)`: `x` above 0, `alpha · x` at and below.
+    LeakyRelu(alpha: f64) => "leaky_relu", Function(Call::UnaryWithParameter("alpha"));
+    /// `x.elu(alpha)`: `x` above 0, `alpha · (e^x - 1)` at and below.
+    Elu(alpha: f64) => "elu", Function(Call::UnaryWithParameter("alpha"));
+    /// `x.detach()`: the same value, through which no gradient flows.
+    Detach => "detach", Function(Call::Unary);
+    /// `a.max(b)`.
+    Max => "max", Function(Call::Binary);
+    /// `a.min(b)`.
+    Min => "min", Function(Call::Binary);
+    /// `y.atan2(x)`: the angle of the point `(x, y)`.
+    Atan2 => "atan2", Function(Call::Binary);
+    /// `a.hypot(b)`: `√(a² + b²)` without overflow.
+    Hypot => "hypot", Function(Call::Binary);
     /// The n-ary sum of all parents, left to right.
     Sum => "sum", Function(Call::Variadic);
+    /// The mean of all parents ([`Tape::mean`](crate::Tape::mean)).
+    Mean => "mean", Function(Call::Variadic);
+    /// `ln Σ e^xₖ` over all parents, without overflow
+    /// ([`Tape::logsumexp`](crate::Tape::logsumexp)).
+    Logsumexp => "logsumexp", Function(Call::Variadic);
     /// The dot product of pairs of parents, `a₀b₀ + a₁b₁ + ...`, left to
     /// right: a weighted sum as ONE node ([`Tape::dot`](crate::Tape::dot)).
     Dot => "dot", Pairs;
@@ -212,6 +265,12 @@ ops! {
 impl Code {
     pub(crate) fn is_leaf(self) -> bool {
         self.form() == Form::Leaf
+    }
+
+    /// Whether a gradient flows through a node of this op to its parents:
+    /// all but `detach` (and leaves, which have no parents).
+    pub(crate) fn passes_gradient(self) -> bool {
+        self != Code::Detach
     }
 
     /// Where the scalar operand stands, for ops that have one.

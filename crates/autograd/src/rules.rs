@@ -1,19 +1,30 @@
-//! The one place where every op's forward value and local derivative live.
+//! The one place where every op's forward value and local derivative live,
+//! side by side.
 //!
 //! Both are exhaustive matches over the tape's op code ([`Code`], the
 //! compact form of [`Op`](crate::Op)): a new op does not compile until it
-//! has its forward rule and its derivative rule here.
+//! has its forward rule and its derivative rule here. The derivative rules
+//! are generic over [`Scalar`], so the same rule serves the `f64` sweep and
+//! the sweep recorded as nodes (higher derivatives). Every derivative is
+//! written in a form that does not cancel: where the textbook formula
+//! subtracts nearly equal numbers (`σ(1 - σ)` for large x, `1 - tanh²`), the
+//! rule computes the small factor directly.
+
+use std::f64::consts::{LN_2, LN_10};
 
 use crate::op::Code;
-use crate::scalar::Scalar;
+use crate::scalar::{Scalar, call};
 
 /// The forward value of a node with code `code` and scalar operand `c`
-/// applied to `arity` parents whose values `x(k)` yields.
+/// applied to `arity` parents whose values `x(k)` yields, and the number
+/// the node keeps beside it: the scalar operand, or for `sigmoid` the
+/// complement `1 - σ(x)`, computed here without cancellation for the
+/// derivative to use.
 ///
 /// Leaves have no rule: their value is whatever was stored.
 #[inline(always)]
-pub(crate) fn eval(code: Code, c: f64, arity: usize, x: impl Fn(usize) -> f64) -> f64 {
-    match code {
+pub(crate) fn eval(code: Code, c: f64, arity: usize, x: impl Fn(usize) -> f64) -> (f64, f64) {
+    let y = match code {
         Code::Var | Code::Const => unreachable!("internal error: leaves are not evaluated"),
         Code::Add => x(0) + x(1),
         Code::Sub => x(0) - x(1),
@@ -29,31 +40,57 @@ pub(crate) fn eval(code: Code, c: f64, arity: usize, x: impl Fn(usize) -> f64) -
         Code::DivScalar => x(0) / c,
         Code::ScalarDiv => c / x(0),
         Code::Powf => x(0).powf(c),
-        Code::Powi => x(0).powi(c as i32),
+        Code::Powi => powi(x(0), c as i32),
         Code::Neg => -x(0),
         Code::Exp => x(0).exp(),
         Code::Ln => x(0).ln(),
         Code::Sqrt => x(0).sqrt(),
-        Code::Sigmoid => sigmoid(x(0)),
+        Code::Sigmoid => {
+            let (y, complement) = sigmoid(x(0));
+            return (y, complement);
+        }
         Code::Tanh => x(0).tanh(),
         Code::Relu => relu(x(0)),
+        Code::Sin => x(0).sin(),
+        Code::Cos => x(0).cos(),
+        Code::Tan => x(0).tan(),
+        Code::Asin => x(0).asin(),
+        Code::Acos => x(0).acos(),
+        Code::Atan => x(0).atan(),
+        Code::Sinh => x(0).sinh(),
+        Code::Cosh => x(0).cosh(),
+        Code::Abs => x(0).abs(),
+        Code::Log1p => x(0).ln_1p(),
+        Code::Expm1 => x(0).exp_m1(),
+        Code::Log2 => x(0).log2(),
+        Code::Log10 => x(0).log10(),
+        Code::Softplus => softplus(x(0)),
+        Code::Recip => 1.0 / x(0),
+        Code::Square => x(0) * x(0),
+        Code::Cbrt => x(0).cbrt(),
+        Code::LeakyRelu => {
+            let v = x(0);
+            if v > 0.0 { v } else { c * v }
+        }
+        Code::Elu => {
+            let v = x(0);
+            if v > 0.0 { v } else { c * v.exp_m1() }
+        }
+        Code::Detach => x(0),
+        Code::Max => max(x(0), x(1)),
+        Code::Min => -max(-x(0), -x(1)),
+        Code::Atan2 => x(0).atan2(x(1)),
+        Code::Hypot => x(0).hypot(x(1)),
         // Left to right from the first term, so `a + b + c` written by hand and
         // a three-term sum give the same bits; the empty sum is 0.
-        Code::Sum => {
-            if arity == 0 {
-                return 0.0;
-            }
-            let mut total = x(0);
-            for k in 1..arity {
-                total += x(k);
-            }
-            total
-        }
+        Code::Sum => sum(arity, &x),
+        Code::Mean => sum(arity, &x) / arity as f64,
+        Code::Logsumexp => return logsumexp(arity, &x),
         // The products one by one, summed as a sum node would sum them, so a
         // dot node gives the same bits as mul nodes under a sum node.
         Code::Dot => {
             if arity == 0 {
-                return 0.0;
+                return (0.0, c);
             }
             let mut total = x(0) * x(1);
             for k in 1..arity / 2 {
@@ -61,19 +98,86 @@ pub(crate) fn eval(code: Code, c: f64, arity: usize, x: impl Fn(usize) -> f64) -
             }
             total
         }
+    };
+    (y, c)
+}
+
+/// The sum of `arity` values, left to right; 0 for none.
+#[inline(always)]
+fn sum(arity: usize, x: &impl Fn(usize) -> f64) -> f64 {
+    if arity == 0 {
+        return 0.0;
+    }
+    let mut total = x(0);
+    for k in 1..arity {
+        total += x(k);
+    }
+    total
+}
+
+/// `ln Σ e^xₖ`, shifted by the largest term `m` so that nothing overflows:
+/// exact to a few ulp for terms of ±1000. NaN if a term is NaN; ±inf if the
+/// largest term is; -inf for no terms. Beside it, `ln Σ e^(xₖ - m)`, from
+/// which the derivative gets each softmax weight without the rounding of
+/// the (large) result.
+fn logsumexp(arity: usize, x: &impl Fn(usize) -> f64) -> (f64, f64) {
+    let m = (0..arity).map(x).fold(f64::NEG_INFINITY, max);
+    if !m.is_finite() {
+        return (m, 0.0);
+    }
+    let shifted = sum(arity, &|k| (x(k) - m).exp()).ln();
+    (m + shifted, shifted)
+}
+
+/// The larger of `a` and `b`, and NaN if either is (unlike `f64::max`,
+/// which hides a NaN).
+#[inline]
+pub(crate) fn max(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else if b > a {
+        b
+    } else {
+        a
     }
 }
 
-/// The logistic function, evaluated so that neither branch overflows:
-/// `1 / (1 + e^-x)` for `x >= 0`, `e^x / (1 + e^x)` below.
+/// `x` to an integer power to within an ulp or two: `powi`'s repeated
+/// squaring drifts by many ulp for large exponents (1.0000000001 to the
+/// 2147483647th is off by 7.7e-10 relative), so beyond the exact small
+/// cases this is libm's `pow`, which is exact for integer exponents' signs.
 #[inline]
-pub(crate) fn sigmoid(x: f64) -> f64 {
+pub(crate) fn powi(x: f64, n: i32) -> f64 {
+    match n {
+        0 => 1.0,
+        1 => x,
+        2 => x * x,
+        -1 => 1.0 / x,
+        _ => x.powf(f64::from(n)),
+    }
+}
+
+/// The logistic function and its complement `1 - σ(x) = σ(-x)`, each
+/// evaluated so that neither overflows nor cancels: with `e = e^-|x|`,
+/// the larger is `1 / (1 + e)` and the smaller `e / (1 + e)`.
+#[inline]
+pub(crate) fn sigmoid(x: f64) -> (f64, f64) {
     if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
+        let e = (-x).exp();
+        let y = 1.0 / (1.0 + e);
+        (y, e * y)
     } else {
         let e = x.exp();
-        e / (1.0 + e)
+        let complement = 1.0 / (1.0 + e);
+        (e * complement, complement)
     }
+}
+
+/// `ln(1 + e^x)`, as `max(x, 0) + ln(1 + e^-|x|)`: `softplus(1000)` is
+/// 1000 and `softplus(-1000)` is 0, not inf or NaN.
+#[inline]
+fn softplus(x: f64) -> f64 {
+    relu(x) + (-x.abs()).exp().ln_1p()
 }
 
 /// `max(x, 0)`, letting NaN through rather than hiding it as 0.
@@ -83,7 +187,8 @@ pub(crate) fn relu(x: f64) -> f64 {
 }
 
 /// The vector-Jacobian product of one node: given the adjoint `g` of a node
-/// with code `code`, scalar operand `c`, value `y` and `arity` parents whose
+/// with code `code`, the number `c` it keeps (its scalar operand, or what
+/// [`eval`] computed beside its value), value `y` and `arity` parents whose
 /// values `x(k)` yields, calls `emit(k, contribution)` for every parent `k`
 /// the node depends on and that `needs(k)` a gradient (`all_need()` says
 /// that every parent does, so that n-ary rules can skip asking).
@@ -97,6 +202,10 @@ pub(crate) fn relu(x: f64) -> f64 {
 /// is identically zero at this point (relu below its kink, the base of
 /// `x^0`) gets no call either. The sweeps only ask for the vjp of a node
 /// that needs a gradient, so the one parent of a unary node always needs one.
+///
+/// At a kink each rule follows PyTorch: relu'(0) = 0, abs'(0) = 0,
+/// leaky_relu'(0) = elu'(0) = alpha, and max and min split the gradient
+/// evenly between tied operands.
 #[inline(always)]
 #[allow(
     clippy::too_many_arguments,
@@ -114,7 +223,7 @@ pub(crate) fn vjp<S: Scalar>(
     mut emit: impl FnMut(usize, S),
 ) {
     match code {
-        Code::Var | Code::Const => {}
+        Code::Var | Code::Const | Code::Detach => {}
         Code::Add => {
             if needs(0) {
                 emit(0, g);
@@ -156,10 +265,10 @@ pub(crate) fn vjp<S: Scalar>(
         Code::Pow => {
             let (a, b) = (x(0), x(1));
             if needs(0) && b.value() != 0.0 {
-                emit(0, g * (b * a.pow(b - 1.0)));
+                emit(0, g * (b * a.binary(Code::Pow, b - 1.0)));
             }
             if needs(1) && !(a.value() == 0.0 && b.value() >= 0.0) {
-                emit(1, g * (y * a.ln()));
+                emit(1, g * (y * call(Code::Ln, a)));
             }
         }
         Code::AddScalar | Code::ScalarAdd | Code::SubScalar => emit(0, g),
@@ -172,7 +281,7 @@ pub(crate) fn vjp<S: Scalar>(
         // d(x^c) = c x^(c-1) dx, and 0 where c = 0
         Code::Powf => {
             if c != 0.0 {
-                emit(0, g * (x(0).powf(c - 1.0) * c));
+                emit(0, g * (x(0).unary(Code::Powf, c - 1.0) * c));
             }
         }
         // d(x^n) = n x^(n-1) dx, and 0 where n = 0. For n = i32::MIN, n - 1
@@ -181,9 +290,9 @@ pub(crate) fn vjp<S: Scalar>(
             let n = c as i32;
             if n != 0 {
                 let power = if n == i32::MIN {
-                    x(0).powf(c - 1.0)
+                    x(0).unary(Code::Powf, c - 1.0)
                 } else {
-                    x(0).powi(n - 1)
+                    x(0).unary(Code::Powi, f64::from(n - 1))
                 };
                 emit(0, g * (power * c));
             }
@@ -195,14 +304,157 @@ pub(crate) fn vjp<S: Scalar>(
         Code::Ln => emit(0, g / x(0)),
         // d(√x) = dx / (2 √x)
         Code::Sqrt => emit(0, g * 0.5 / y),
-        // d(σ(x)) = σ(x) (1 - σ(x)) dx
-        Code::Sigmoid => emit(0, g * (y * y.one_minus())),
-        // d(tanh x) = (1 - tanh² x) dx
-        Code::Tanh => emit(0, g * (y * y).one_minus()),
+        // d(σ(x)) = σ(x) (1 - σ(x)) dx. Past σ = 0.8, 1 - σ would cancel, so
+        // σ(-x), kept from the forward pass (recomputed as a node when the
+        // sweep is recorded): within 4 ulp everywhere.
+        Code::Sigmoid => {
+            let complement = if y.value() <= 0.8 {
+                y.unary(Code::ScalarSub, 1.0)
+            } else {
+                S::stored_or(c, || call(Code::Sigmoid, -x(0)))
+            };
+            emit(0, g * (y * complement));
+        }
+        // d(tanh x) = (1 - tanh² x) dx; where |tanh x| > 0.8, 1 - tanh² would
+        // cancel, so 4t / (1 + t)² with t = e^-2|x|
+        Code::Tanh => {
+            let slope = if y.value().abs() <= 0.8 {
+                (y * y).unary(Code::ScalarSub, 1.0)
+            } else {
+                let t = call(Code::Exp, call(Code::Abs, x(0)) * -2.0);
+                let denominator = t + 1.0;
+                t * 4.0 / (denominator * denominator)
+            };
+            emit(0, g * slope);
+        }
         // d(relu x) = dx where x > 0, else 0 (at the kink too)
         Code::Relu => {
             if x(0).value() > 0.0 {
                 emit(0, g);
+            }
+        }
+        // d(sin x) = cos x dx
+        Code::Sin => emit(0, g * call(Code::Cos, x(0))),
+        // d(cos x) = -sin x dx
+        Code::Cos => emit(0, -(g * call(Code::Sin, x(0)))),
+        // d(tan x) = (1 + tan² x) dx
+        Code::Tan => emit(0, g * (y * y + 1.0)),
+        // d(asin x) = dx / √(1 - x²), with 1 - x² = (1 - x)(1 + x), exact
+        // near ±1
+        Code::Asin => emit(0, g / one_minus_square_root(x(0))),
+        // d(acos x) = -dx / √(1 - x²)
+        Code::Acos => emit(0, -(g / one_minus_square_root(x(0)))),
+        // d(atan x) = dx / (1 + x²); past |x| = 1 as r² / (1 + r²) with
+        // r = 1/x, so x² cannot overflow
+        Code::Atan => {
+            let v = x(0);
+            let slope = if v.value().abs() <= 1.0 {
+                (v * v + 1.0).unary(Code::ScalarDiv, 1.0)
+            } else {
+                let r = v.unary(Code::ScalarDiv, 1.0);
+                let r2 = r * r;
+                r2 / (r2 + 1.0)
+            };
+            emit(0, g * slope);
+        }
+        // d(sinh x) = cosh x dx
+        Code::Sinh => emit(0, g * call(Code::Cosh, x(0))),
+        // d(cosh x) = sinh x dx
+        Code::Cosh => emit(0, g * call(Code::Sinh, x(0))),
+        // d|x| = sign(x) dx, and 0 at 0 (as PyTorch); NaN stays NaN
+        Code::Abs => {
+            let v = x(0).value();
+            if v > 0.0 {
+                emit(0, g);
+            } else if v < 0.0 {
+                emit(0, -g);
+            } else if v.is_nan() {
+                emit(0, g * f64::NAN);
+            }
+        }
+        // d ln(1 + x) = dx / (1 + x); 1 + x is exact near -1
+        Code::Log1p => emit(0, g / (x(0) + 1.0)),
+        // d(e^x - 1) = e^x dx, from e^x itself: y + 1 would cancel for x ≪ 0
+        Code::Expm1 => emit(0, g * call(Code::Exp, x(0))),
+        // d log₂ x = dx / (x ln 2)
+        Code::Log2 => emit(0, g / (x(0) * LN_2)),
+        // d log₁₀ x = dx / (x ln 10)
+        Code::Log10 => emit(0, g / (x(0) * LN_10)),
+        // d softplus(x) = σ(x) dx
+        Code::Softplus => emit(0, g * call(Code::Sigmoid, x(0))),
+        // d(1/x) = -dx / x² = -y² dx
+        Code::Recip => emit(0, -(g * (y * y))),
+        // d(x²) = 2x dx
+        Code::Square => emit(0, g * (x(0) * 2.0)),
+        // d ∛x = dx / (3 ∛x²)
+        Code::Cbrt => emit(0, g / (y * y * 3.0)),
+        // d leaky_relu(x) = dx above 0, alpha dx at and below 0 (as PyTorch)
+        Code::LeakyRelu => {
+            if x(0).value() > 0.0 {
+                emit(0, g);
+            } else {
+                emit(0, g * c);
+            }
+        }
+        // d elu(x) = dx above 0, alpha e^x dx at and below 0 (as PyTorch);
+        // from e^x itself, since y + alpha would cancel for x ≪ 0
+        Code::Elu => {
+            let v = x(0);
+            if v.value() > 0.0 {
+                emit(0, g);
+            } else {
+                emit(0, g * (call(Code::Exp, v) * c));
+            }
+        }
+        // d max(a, b) = da where a > b, db where b > a, half of each at a tie
+        // (as PyTorch's maximum); NaN where either is
+        Code::Max | Code::Min => {
+            let (a, b) = (x(0).value(), x(1).value());
+            let first = if code == Code::Max { a > b } else { a < b };
+            let second = if code == Code::Max { b > a } else { b < a };
+            let (to_a, to_b) = if first {
+                (Some(g), None)
+            } else if second {
+                (None, Some(g))
+            } else if a == b {
+                (Some(g * 0.5), Some(g * 0.5))
+            } else {
+                (Some(g * f64::NAN), Some(g * f64::NAN))
+            };
+            if let Some(to_a) = to_a.filter(|_| needs(0)) {
+                emit(0, to_a);
+            }
+            if let Some(to_b) = to_b.filter(|_| needs(1)) {
+                emit(1, to_b);
+            }
+        }
+        // d atan2(u, v) = (v du - u dv) / (u² + v²); where u² + v² could
+        // overflow or underflow, as (v / r) / r with r = hypot(u, v). NaN at
+        // the origin.
+        Code::Atan2 => {
+            let (u, v) = (x(0), x(1));
+            let scale = u.value().abs().max(v.value().abs());
+            let (du, dv) = if (1e-150..=1e150).contains(&scale) {
+                let r2 = u * u + v * v;
+                (v / r2, u / r2)
+            } else {
+                let r = u.binary(Code::Hypot, v);
+                (v / r / r, u / r / r)
+            };
+            if needs(0) {
+                emit(0, g * du);
+            }
+            if needs(1) {
+                emit(1, -(g * dv));
+            }
+        }
+        // d hypot(a, b) = (a da + b db) / hypot(a, b); NaN at the origin
+        Code::Hypot => {
+            if needs(0) {
+                emit(0, g * (x(0) / y));
+            }
+            if needs(1) {
+                emit(1, g * (x(1) / y));
             }
         }
         Code::Sum => {
@@ -215,6 +467,35 @@ pub(crate) fn vjp<S: Scalar>(
                     if needs(k) {
                         emit(k, g);
                     }
+                }
+            }
+        }
+        // d mean(x) = Σ dxₖ / n
+        Code::Mean => {
+            let share = g / arity as f64;
+            for k in 0..arity {
+                if needs(k) {
+                    emit(k, share);
+                }
+            }
+        }
+        // d logsumexp(x) = Σ e^(xₖ - y) dxₖ, the softmax, each weight as
+        // e^((xₖ - m) - ln Σ e^(xⱼ - m)) with m the largest term, since
+        // xₖ - y would carry the rounding of y (an ulp of 1000 is 1e-13)
+        Code::Logsumexp if arity == 0 => {}
+        Code::Logsumexp => {
+            let m = (0..arity)
+                .map(|k| x(k).value())
+                .fold(f64::NEG_INFINITY, max);
+            let shifted = S::stored_or(c, || {
+                let total = (1..arity).fold(call(Code::Exp, x(0) - m), |total, k| {
+                    total + call(Code::Exp, x(k) - m)
+                });
+                call(Code::Ln, total)
+            });
+            for k in 0..arity {
+                if needs(k) {
+                    emit(k, g * call(Code::Exp, x(k) - m - shifted));
                 }
             }
         }
@@ -237,6 +518,11 @@ pub(crate) fn vjp<S: Scalar>(
             }
         }
     }
+}
+
+/// `√(1 - x²)` as `√((1 - x)(1 + x))`, whose factors are exact near ±1.
+fn one_minus_square_root<S: Scalar>(x: S) -> S {
+    call(Code::Sqrt, x.unary(Code::ScalarSub, 1.0) * (x + 1.0))
 }
 
 #[cfg(test)]
@@ -468,7 +754,8 @@ mod tests {
             let slope = y.backward().wrt(x);
             // Adjoints sum from +0, so an exact -0 contribution reads as 0.
             assert_same("powi(i32::MIN)'", x0, slope, expected);
-            assert_eq!(y.value(), x0.powi(n));
+            // libm's pow, exact to an ulp; f64::powi drifts at this exponent
+            assert_eq!(y.value(), x0.powf(f64::from(n)));
             // Second order: d²(x^n) = n (n-1) x^(n-2)
             let d2 = y.second_derivative(x);
             let exact = f64::from(n) * (f64::from(n) - 1.0) * x0.powf(f64::from(n) - 2.0);
@@ -515,20 +802,22 @@ mod tests {
     #[test]
     fn sigmoid_tanh_relu() {
         let sigma = |x: f64| 1.0 / (1.0 + (-x).exp());
-        // y = σ(x); y' = σ(x)(1 - σ(x))
+        // y = σ(x); y' = σ(x)(1 - σ(x)) = σ(x)σ(-x), the form whose factors
+        // are both accurate (1 - σ(x) loses digits for x > 0)
         check_unary(
             "sigmoid",
             |x| x.sigmoid(),
             sigma,
-            |x| sigma(x) * (1.0 - sigma(x)),
+            |x| sigma(x) * sigma(-x),
             &POINTS,
         );
-        // y = tanh x; y' = 1 - tanh² x
+        // y = tanh x; y' = 1 - tanh² x = 1 / cosh² x, the form that does not
+        // cancel for large |x|
         check_unary(
             "tanh",
             |x| x.tanh(),
             f64::tanh,
-            |x| 1.0 - x.tanh() * x.tanh(),
+            |x| 1.0 / (x.cosh() * x.cosh()),
             &POINTS,
         );
         // relu' is 1 above 0 and 0 at and below it.

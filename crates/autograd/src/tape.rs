@@ -339,11 +339,68 @@ impl Tape {
     /// ```
     #[track_caller]
     pub fn sum<'t>(&'t self, terms: impl IntoIterator<Item = Var<'t>>) -> Var<'t> {
+        self.collect(Code::Sum, terms)
+    }
+
+    /// The mean of any number of terms, `Σ xₖ / n`, recorded as ONE n-ary
+    /// [`Op::Mean`](crate::Op::Mean) node; NaN (`0 / 0`) for no terms, as in
+    /// PyTorch. Its gradient is `1/n` for every term.
+    ///
+    /// # Panics
+    ///
+    /// As [`Tape::sum`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let tape = autograd::Tape::new();
+    /// let xs = [tape.var(1.0), tape.var(2.0), tape.var(6.0)];
+    /// let mean = tape.mean(xs);
+    /// assert_eq!(mean.value(), 3.0);
+    /// assert_eq!(mean.backward().wrt(xs[2]), 1.0 / 3.0);
+    /// ```
+    #[track_caller]
+    pub fn mean<'t>(&'t self, terms: impl IntoIterator<Item = Var<'t>>) -> Var<'t> {
+        self.collect(Code::Mean, terms)
+    }
+
+    /// `ln Σ e^xₖ` over any number of terms, recorded as ONE n-ary
+    /// [`Op::Logsumexp`](crate::Op::Logsumexp) node. Shifted by the largest
+    /// term, so it neither overflows nor underflows: `logsumexp(1000, 1000)`
+    /// is `1000 + ln 2`. NaN if a term is NaN; `-inf` for no terms or when
+    /// every term is `-inf`. Its gradient is the softmax `e^(xₖ - y)`.
+    ///
+    /// # Panics
+    ///
+    /// As [`Tape::sum`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let tape = autograd::Tape::new();
+    /// let xs = [tape.var(1000.0), tape.var(1000.0)];
+    /// let y = tape.logsumexp(xs);
+    /// assert_eq!(y.value(), 1000.0 + 2f64.ln());
+    /// assert_eq!(y.backward().wrt(xs[0]), 0.5);
+    /// ```
+    #[track_caller]
+    pub fn logsumexp<'t>(&'t self, terms: impl IntoIterator<Item = Var<'t>>) -> Var<'t> {
+        self.collect(Code::Logsumexp, terms)
+    }
+
+    /// Records the n-ary node `code` over terms that an iterator yields.
+    #[track_caller]
+    fn collect<'t>(&'t self, code: Code, terms: impl IntoIterator<Item = Var<'t>>) -> Var<'t> {
         // The iterator may record nodes and nested sums, which stack their
         // terms above ours, so the terms are not borrowed while it runs.
+        let (context, given) = match code {
+            Code::Sum => ("Tape::sum", "Tape::sum was given"),
+            Code::Mean => ("Tape::mean", "Tape::mean was given"),
+            _ => ("Tape::logsumexp", "Tape::logsumexp was given"),
+        };
         let guard = self.collect_terms();
         for term in terms {
-            self.check_same_tape(term, "Tape::sum was given");
+            self.check_same_tape(term, given);
             self.scratch_mut().terms.push(Term {
                 segment: term.segment,
                 index: term.index,
@@ -364,7 +421,7 @@ impl Tape {
         };
         let site = Location::caller();
         self.write()
-            .record_nary(self, Code::Sum, terms.len(), "Tape::sum", push, site)
+            .record_nary(self, code, terms.len(), context, push, site)
     }
 
     /// The dot product `Σ aₖ·bₖ` of two equally long slices, recorded as
@@ -749,12 +806,12 @@ impl Tape {
         let mut state = self.write();
         let px = state.position(x);
         let parent = state.arena.nodes[px as usize];
-        let value = rules::eval(code, scalar, 1, |_| parent.value);
+        let (value, scalar) = rules::eval(code, scalar, 1, |_| parent.value);
         let node = Pending {
             code,
             scalar,
             value,
-            needs_grad: parent.needs_grad,
+            needs_grad: parent.needs_grad && code.passes_gradient(),
         };
         state.record(self, node, [px], Location::caller())
     }
@@ -771,10 +828,11 @@ impl Tape {
             state.arena.nodes[pa as usize],
             state.arena.nodes[pb as usize],
         );
-        let value = rules::eval(code, 0.0, 2, |k| if k == 0 { na.value } else { nb.value });
+        let (value, scalar) =
+            rules::eval(code, 0.0, 2, |k| if k == 0 { na.value } else { nb.value });
         let node = Pending {
             code,
-            scalar: 0.0,
+            scalar,
             value,
             needs_grad: na.needs_grad || nb.needs_grad,
         };
@@ -892,12 +950,12 @@ impl State {
             }
         };
         let (nodes, parents) = (&self.arena.nodes, &self.arena.edges[edge_start..]);
-        let value = rules::eval(code, 0.0, parents.len(), |k| {
+        let (value, scalar) = rules::eval(code, 0.0, parents.len(), |k| {
             nodes[parents[k] as usize].value
         });
         let node = Pending {
             code,
-            scalar: 0.0,
+            scalar,
             value,
             needs_grad,
         };

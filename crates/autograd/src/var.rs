@@ -361,6 +361,268 @@ impl<'t> Var<'t> {
     pub fn sqrt(self) -> Self {
         self.tape.unary(Code::Sqrt, 0.0, self)
     }
+
+    /// The sine.
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn sin(self) -> Self {
+        self.tape.unary(Code::Sin, 0.0, self)
+    }
+
+    /// The cosine.
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn cos(self) -> Self {
+        self.tape.unary(Code::Cos, 0.0, self)
+    }
+
+    /// The tangent; its derivative is `1 + tan²`, huge near the poles.
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn tan(self) -> Self {
+        self.tape.unary(Code::Tan, 0.0, self)
+    }
+
+    /// The arcsine, on `[-1, 1]` (NaN outside); its derivative
+    /// `1 / √(1 - x²)` is +inf at ±1 and computed without cancellation
+    /// near them.
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn asin(self) -> Self {
+        self.tape.unary(Code::Asin, 0.0, self)
+    }
+
+    /// The arccosine, on `[-1, 1]` (NaN outside); its derivative
+    /// `-1 / √(1 - x²)` is -inf at ±1.
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn acos(self) -> Self {
+        self.tape.unary(Code::Acos, 0.0, self)
+    }
+
+    /// The arctangent; its derivative `1 / (1 + x²)` does not overflow for
+    /// huge `x`.
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn atan(self) -> Self {
+        self.tape.unary(Code::Atan, 0.0, self)
+    }
+
+    /// The hyperbolic sine.
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn sinh(self) -> Self {
+        self.tape.unary(Code::Sinh, 0.0, self)
+    }
+
+    /// The hyperbolic cosine.
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn cosh(self) -> Self {
+        self.tape.unary(Code::Cosh, 0.0, self)
+    }
+
+    /// The absolute value. Its derivative is the sign: 1 above 0, -1 below
+    /// and 0 at 0 (`abs'(0) = 0`, as in PyTorch).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let tape = autograd::Tape::new();
+    /// let (a, z) = (tape.var(-2.0), tape.var(0.0));
+    /// assert_eq!(a.abs().backward().wrt(a), -1.0);
+    /// assert_eq!(z.abs().backward().wrt(z), 0.0);
+    /// ```
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn abs(self) -> Self {
+        self.tape.unary(Code::Abs, 0.0, self)
+    }
+
+    /// `ln(1 + x)`, exact for tiny `x`; -inf at -1 and NaN below.
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn log1p(self) -> Self {
+        self.tape.unary(Code::Log1p, 0.0, self)
+    }
+
+    /// `e^x - 1`, exact for tiny `x`.
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn expm1(self) -> Self {
+        self.tape.unary(Code::Expm1, 0.0, self)
+    }
+
+    /// The base-2 logarithm; -inf at 0 and NaN below.
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn log2(self) -> Self {
+        self.tape.unary(Code::Log2, 0.0, self)
+    }
+
+    /// The base-10 logarithm; -inf at 0 and NaN below.
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn log10(self) -> Self {
+        self.tape.unary(Code::Log10, 0.0, self)
+    }
+
+    /// `ln(1 + e^x)`, the smooth relu, evaluated as
+    /// `max(x, 0) + ln(1 + e^-|x|)` so that it neither overflows nor loses
+    /// its digits: `softplus(1000)` is 1000 with gradient 1, and
+    /// `softplus(-1000)` is 0 with gradient `σ(-1000)`. Its derivative is
+    /// the sigmoid.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let tape = autograd::Tape::new();
+    /// let x = tape.var(1000.0);
+    /// let y = x.softplus();
+    /// assert_eq!((y.value(), y.backward().wrt(x)), (1000.0, 1.0));
+    /// ```
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn softplus(self) -> Self {
+        self.tape.unary(Code::Softplus, 0.0, self)
+    }
+
+    /// `1 / x`; inf at 0, with derivative `-1 / x²`.
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn recip(self) -> Self {
+        self.tape.unary(Code::Recip, 0.0, self)
+    }
+
+    /// `x²`, recorded as one node.
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn square(self) -> Self {
+        self.tape.unary(Code::Square, 0.0, self)
+    }
+
+    /// The cube root, defined for negative `x` too; its derivative
+    /// `1 / (3 ∛x²)` is +inf at 0.
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn cbrt(self) -> Self {
+        self.tape.unary(Code::Cbrt, 0.0, self)
+    }
+
+    /// `x` above 0 and `alpha · x` at and below it. Its derivative at 0 is
+    /// `alpha`, as in PyTorch.
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn leaky_relu(self, alpha: f64) -> Self {
+        self.tape.unary(Code::LeakyRelu, alpha, self)
+    }
+
+    /// `x` above 0 and `alpha · (e^x - 1)` at and below it. Its derivative
+    /// at 0 is `alpha`, as in PyTorch, and below 0 `alpha · e^x`, computed
+    /// without cancellation.
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn elu(self, alpha: f64) -> Self {
+        self.tape.unary(Code::Elu, alpha, self)
+    }
+
+    /// The same value, through which no gradient flows: PyTorch's
+    /// `detach`, JAX's `stop_gradient`. The node shows as `detach` in
+    /// traces, and everything computed only through it needs no gradient.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let tape = autograd::Tape::new();
+    /// let x = tape.var(3.0);
+    /// let y = x * x.detach(); // x · (x held constant)
+    /// assert_eq!(y.value(), 9.0);
+    /// assert_eq!(y.backward().wrt(x), 3.0);
+    /// ```
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn detach(self) -> Self {
+        self.tape.unary(Code::Detach, 0.0, self)
+    }
+
+    /// The larger of `self` and `other`; NaN if either is (unlike
+    /// `f64::max`). At a tie each gets half the gradient, as in PyTorch's
+    /// `maximum`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let tape = autograd::Tape::new();
+    /// let (a, b) = (tape.var(2.0), tape.var(2.0));
+    /// let grads = a.max(b).backward();
+    /// assert_eq!((grads.wrt(a), grads.wrt(b)), (0.5, 0.5));
+    /// ```
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn max(self, other: Var<'t>) -> Self {
+        self.tape.binary(Code::Max, self, other)
+    }
+
+    /// The smaller of `self` and `other`; NaN if either is. At a tie each
+    /// gets half the gradient, as in PyTorch's `minimum`.
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn min(self, other: Var<'t>) -> Self {
+        self.tape.binary(Code::Min, self, other)
+    }
+
+    /// The angle of the point `(x, self)`, in `(-π, π]`, as `f64::atan2`.
+    /// Its gradient `(x, -self) / (x² + self²)` is computed without
+    /// overflow and is NaN at the origin, where the angle has none.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let tape = autograd::Tape::new();
+    /// let (y, x) = (tape.var(1.0), tape.var(1.0));
+    /// let angle = y.atan2(x);
+    /// assert_eq!(angle.value(), std::f64::consts::FRAC_PI_4);
+    /// let grads = angle.backward();
+    /// assert_eq!((grads.wrt(y), grads.wrt(x)), (0.5, -0.5));
+    /// ```
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn atan2(self, x: Var<'t>) -> Self {
+        self.tape.binary(Code::Atan2, self, x)
+    }
+
+    /// `√(self² + other²)` without overflow or underflow, as `f64::hypot`.
+    /// Its gradient `(self, other) / hypot` is finite everywhere but at the
+    /// origin, where it is NaN (0 / 0).
+    #[must_use]
+    #[inline]
+    #[track_caller]
+    pub fn hypot(self, other: Var<'t>) -> Self {
+        self.tape.binary(Code::Hypot, self, other)
+    }
 }
 
 /// Two `Var`s are equal when they are the same node of the same tape.
