@@ -8,6 +8,8 @@ mod backward;
 mod big_graphs;
 /// The blog's forward pass and per-node gradients, built from autograd ops.
 mod blog_graph;
+/// Every function of the table: closed forms, edges, second derivatives.
+mod functions;
 /// Gradients against finite differences on random graphs and networks.
 mod gradcheck_props;
 /// Stale and foreign handles: panics that name the mistake.

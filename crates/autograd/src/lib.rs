@@ -52,6 +52,28 @@
 //!   computed from it, so no value is ever out of date.
 //! - Values follow IEEE arithmetic outside an op's domain: `ln` of a negative
 //!   number is NaN, of 0 is -inf, and so on; each op's method says so.
+//!
+//! # Adding an op
+//!
+//! An op is declared once. Adding one touches four places:
+//!
+//! 1. a row of the table in `op.rs`: the [`Op`] variant (with its scalar
+//!    payload, if any), its name, and its form: a function called by name
+//!    ([`Call`]), an operator, or a leaf;
+//! 2. its forward rule in `rules::eval` and its derivative rule in
+//!    `rules::vjp`, side by side. The derivative is written on the generic
+//!    `Scalar`, so the recorded sweep (higher derivatives) replays it, and in
+//!    a form that does not cancel;
+//! 3. its method on [`Var`] (or [`Tape`] for an n-ary op), with its domain
+//!    and its choice at kinks in the docs;
+//! 4. a test of its value, derivative and second derivative against closed
+//!    forms, edges included (`tests/tests/functions.rs`).
+//!
+//! Everything else follows from the table: [`Op`], names in traces and
+//! pictures, [`Primitive`] (the functions the `grad` language calls and
+//! lists in `grad --help`), and the random graphs of the property tests,
+//! which cover every function of the table and fail a test until they
+//! cover a new operator.
 #![deny(missing_docs)]
 
 mod anomaly;
