@@ -4,7 +4,9 @@ use std::fmt;
 use std::ops::Index;
 
 use crate::anomaly::Flow;
+use crate::arena::Node;
 use crate::history::Moment;
+use crate::op::Code;
 use crate::rules;
 use crate::tape::{State, Tape};
 use crate::var::Var;
@@ -235,30 +237,22 @@ impl Gradients {
             // upstream of the output) or from one that needs no gradient.
             if g != 0.0 && node.needs_grad {
                 let parents = &edges[start..end];
-                let mut bad = None;
-                rules::vjp(
+                // The common ops inline here, each with its code a constant so
+                // that only its own rule is compiled into the loop; the rest
+                // out of line, so that their rules (and their calls into
+                // libm) do not cost the loop its registers.
+                let vjp = |code, adjoints: &mut [f64]| {
+                    node_vjp::<CHECK>(code, node, parents, records, adjoints, g)
+                };
+                let bad = inline_common!(
                     node.code,
-                    node.scalar(),
-                    parents.len(),
-                    |k| records[parents[k] as usize].value,
-                    // Contributions to parents that need no gradient are
-                    // computed here and never read: asking per parent
-                    // costs the chain 1.6x (measured). The checked sweep
-                    // asks, so no anomaly is blamed on such a parent.
-                    |k| !CHECK || records[parents[k] as usize].needs_grad,
-                    || !CHECK,
-                    node.value,
-                    g,
-                    |k, contribution| {
-                        if CHECK && bad.is_none() && !contribution.is_finite() && g.is_finite() {
-                            bad = Some(Flow {
-                                adjoint: g,
-                                parent: parents[k] as usize,
-                                contribution,
-                            });
-                        }
-                        adjoints[parents[k] as usize] += contribution;
-                    },
+                    vjp(adjoints),
+                    [
+                        Var, Add, Sub, Mul, Div, AddScalar, ScalarAdd, SubScalar, ScalarSub,
+                        MulScalar, ScalarMul, DivScalar, ScalarDiv, Powi, Neg, Exp, Ln, Sqrt,
+                        Sigmoid, Tanh, Relu, Sum, Dot
+                    ],
+                    node_vjp_out_of_line::<CHECK>(node, parents, records, adjoints, g)
                 );
                 if let Some(flow) = bad {
                     return Some((i, flow));
@@ -268,6 +262,69 @@ impl Gradients {
         }
         None
     }
+}
+
+/// `match code { Code::A => vjp(Code::A, args), ..., _ => otherwise }`:
+/// each listed code reaches the rules as a constant.
+macro_rules! inline_common {
+    ($code:expr, $vjp:ident($adjoints:ident), [$($common:ident),* $(,)?], $otherwise:expr) => {
+        match $code {
+            $(Code::$common => $vjp(Code::$common, $adjoints),)*
+            _ => $otherwise,
+        }
+    };
+}
+use inline_common;
+
+/// Passes node `node`'s adjoint `g` on to its `parents`. With `CHECK`, the
+/// first non-finite contribution from a finite adjoint to a parent that
+/// needs a gradient is returned instead of going on.
+#[inline(always)]
+fn node_vjp<const CHECK: bool>(
+    code: Code,
+    node: &Node,
+    parents: &[u32],
+    records: &[Node],
+    adjoints: &mut [f64],
+    g: f64,
+) -> Option<Flow> {
+    let mut bad = None;
+    rules::vjp(
+        code,
+        node.scalar(),
+        parents.len(),
+        |k| records[parents[k] as usize].value,
+        // Contributions to parents that need no gradient are computed here
+        // and never read: asking per parent costs the chain 1.6x (measured).
+        // The checked sweep asks, so no anomaly is blamed on such a parent.
+        |k| !CHECK || records[parents[k] as usize].needs_grad,
+        || !CHECK,
+        node.value,
+        g,
+        |k, contribution| {
+            if CHECK && bad.is_none() && !contribution.is_finite() && g.is_finite() {
+                bad = Some(Flow {
+                    adjoint: g,
+                    parent: parents[k] as usize,
+                    contribution,
+                });
+            }
+            adjoints[parents[k] as usize] += contribution;
+        },
+    );
+    bad
+}
+
+/// [`node_vjp`], not inlined.
+#[inline(never)]
+fn node_vjp_out_of_line<const CHECK: bool>(
+    node: &Node,
+    parents: &[u32],
+    records: &[Node],
+    adjoints: &mut [f64],
+    g: f64,
+) -> Option<Flow> {
+    node_vjp::<CHECK>(node.code, node, parents, records, adjoints, g)
 }
 
 impl Index<Var<'_>> for Gradients {

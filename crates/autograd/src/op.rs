@@ -263,8 +263,9 @@ ops! {
 }
 
 impl Code {
+    #[inline]
     pub(crate) fn is_leaf(self) -> bool {
-        self.form() == Form::Leaf
+        matches!(self, Code::Var | Code::Const)
     }
 
     /// Whether a gradient flows through a node of this op to its parents:
