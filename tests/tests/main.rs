@@ -8,6 +8,8 @@ mod backward;
 mod big_graphs;
 /// The blog's forward pass and per-node gradients, built from autograd ops.
 mod blog_graph;
+/// Gradient checking at kinks: one-sided derivatives accepted and reported.
+mod gradcheck_kinks;
 /// Gradients against finite differences on random graphs and networks.
 mod gradcheck_props;
 /// Stale and foreign handles: panics that name the mistake.
