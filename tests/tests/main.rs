@@ -10,6 +10,8 @@ mod big_graphs;
 mod blog_graph;
 /// Every function of the table: closed forms, edges, second derivatives.
 mod functions;
+/// Gradient checking at kinks: one-sided derivatives accepted and reported.
+mod gradcheck_kinks;
 /// Gradients against finite differences on random graphs and networks.
 mod gradcheck_props;
 /// Stale and foreign handles: panics that name the mistake.
