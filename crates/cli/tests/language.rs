@@ -196,3 +196,40 @@ fn detect_anomaly_also_stops_at_numbers_alone_that_are_not_finite() {
         "{err}"
     );
 }
+
+// Every function of the engine's table is in the language under its own
+// name, with the engine's value and gradients: nothing is listed twice.
+#[test]
+fn every_function_of_the_engine_is_callable_by_its_name() {
+    use autograd::{Call, Primitive, Tape};
+    for function in Primitive::all() {
+        let name = function.name();
+        let (call, args, parameter): (String, Vec<f64>, Option<f64>) = match function.call() {
+            Call::Unary => (format!("{name}(a)"), vec![0.4], None),
+            Call::UnaryWithParameter(_) => (format!("{name}(a, 0.2)"), vec![-0.4], Some(0.2)),
+            Call::Binary => (format!("{name}(a, b)"), vec![0.4, 0.7], None),
+            Call::Variadic => (format!("{name}(a, b, a)"), vec![0.4, 0.7], None),
+        };
+        let program = format!(
+            "a = {}; b = {}; y = {call}",
+            args[0],
+            args.get(1).unwrap_or(&1.0)
+        );
+        let document = common::json(&program);
+        // The engine, directly.
+        let tape = Tape::new();
+        let (a, b) = (tape.var(args[0]), tape.var(*args.get(1).unwrap_or(&1.0)));
+        let operands = match function.call() {
+            Call::Binary => vec![a, b],
+            Call::Variadic => vec![a, b, a],
+            _ => vec![a],
+        };
+        let y = function.apply(&operands, parameter);
+        let grads = y.backward();
+        let value = document["value"].as_f64().unwrap_or(f64::NAN);
+        assert_eq!(value.to_bits(), y.value().to_bits(), "{program}");
+        let slope = document["gradients"]["a"].as_f64().unwrap_or(f64::NAN);
+        assert_eq!(slope.to_bits(), grads.wrt(a).to_bits(), "{program}");
+        assert_eq!(common::node(&document, "y")["op"], name, "{program}");
+    }
+}
