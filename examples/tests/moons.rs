@@ -54,3 +54,83 @@ fn an_unwritable_picture_is_an_error_that_names_the_path() {
     );
     assert!(!stderr.contains("backend"), "{stderr}");
 }
+
+/// The training accuracy on the result line (`... training accuracy 97% ...`).
+fn accuracy_of(stdout: &str) -> f64 {
+    stdout
+        .split("training accuracy ")
+        .nth(1)
+        .and_then(|rest| rest.split('%').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no accuracy in {stdout:?}"))
+}
+
+#[test]
+fn cross_entropy_separates_the_moons_in_the_default_hundred_steps() {
+    let (status, untrained, stderr) = moons(&["--loss", "cross-entropy", "--steps", "0"]);
+    assert_eq!(status, 0, "{stderr}");
+    // An untrained network's logits are near 0: the loss is near ln 2.
+    let before = loss_of(&untrained);
+    assert!((before - 2f64.ln()).abs() < 0.2, "{untrained}");
+    let (status, trained, stderr) = moons(&["--loss", "cross-entropy"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(trained.starts_with("after 100 steps:"), "{trained}");
+    assert!(accuracy_of(&trained) >= 98.0, "{trained}");
+    assert!(loss_of(&trained) < 0.1, "{trained}");
+}
+
+#[test]
+fn the_hinge_loss_is_the_default() {
+    let (_, default, _) = moons(&["--steps", "3"]);
+    let (status, hinge, stderr) = moons(&["--steps", "3", "--loss", "hinge"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(default, hinge);
+    let (_, cross_entropy, _) = moons(&["--steps", "3", "--loss", "cross-entropy"]);
+    assert_ne!(default, cross_entropy);
+}
+
+#[test]
+fn an_unknown_loss_is_refused_naming_the_valid_ones() {
+    let (status, stdout, stderr) = moons(&["--loss", "softmax"]);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("invalid value 'softmax' for '--loss <LOSS>'"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("[possible values: hinge, cross-entropy]"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_help_describes_moons_and_its_losses() {
+    let (status, help, stderr) = moons(&["--help"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(help.starts_with("Trains a 2-16-16-1 MLP"), "{help}");
+    assert!(
+        help.contains("hinge") && help.contains("cross-entropy"),
+        "{help}"
+    );
+}
+
+#[test]
+fn a_cross_entropy_picture_says_so_in_its_title() {
+    let path = std::env::temp_dir().join(format!("autograd-moons-{}-ce.svg", std::process::id()));
+    let (status, _, stderr) = moons(&[
+        "--loss",
+        "cross-entropy",
+        "--steps",
+        "2",
+        "--svg",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(status, 0, "{stderr}");
+    let svg = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert!(
+        svg.contains("Two moons: a 2-16-16-1 MLP after 2 steps of cross-entropy"),
+        "no title in the picture"
+    );
+}

@@ -45,7 +45,7 @@ mod trainer;
 
 pub use activation::Activation;
 pub use layer::{Bias, Layer, LayerSpec};
-pub use loss::Loss;
+pub use loss::{Loss, one_hot};
 pub use mlp::{Forward, Mlp};
 pub use neuron::Neuron;
 pub use sgd::Sgd;

@@ -92,7 +92,9 @@ impl<'t> Mlp<'t> {
     ///
     /// # Panics
     ///
-    /// If `layers` is empty or a layer has no neurons.
+    /// If `layers` is empty, a layer has no neurons, or a layer's
+    /// activation has a parameter that is not finite (layers are numbered
+    /// from 0).
     pub fn new(tape: &'t Tape, n_inputs: usize, layers: &[LayerSpec], seed: u64) -> Self {
         assert!(
             !layers.is_empty(),
@@ -105,6 +107,7 @@ impl<'t> Mlp<'t> {
             .enumerate()
             .map(|(k, &spec)| {
                 assert!(spec.size > 0, "Mlp::new: layer {k} has no neurons");
+                spec.activation.check(format_args!("Mlp::new: layer {k}"));
                 let layer = Layer::random(tape, fan_in, spec, &mut rng);
                 fan_in = spec.size;
                 layer

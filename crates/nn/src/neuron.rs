@@ -37,7 +37,13 @@ pub struct Neuron<'t> {
 
 impl<'t> Neuron<'t> {
     /// A neuron from its parameters.
+    ///
+    /// # Panics
+    ///
+    /// If the activation has a parameter that is not finite.
+    #[track_caller]
     pub fn new(weights: Vec<Var<'t>>, bias: Var<'t>, activation: Activation) -> Self {
+        activation.check("Neuron::new");
         Neuron {
             weights,
             bias,

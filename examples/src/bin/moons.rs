@@ -1,6 +1,7 @@
 //! micrograd's classic demo with this project's crates: a 2-16-16-1 MLP
-//! learns to separate two interleaved half-moons, with a hinge loss and L2
-//! regularisation, and draws its decision boundary.
+//! learns to separate two interleaved half-moons, with a hinge loss (or,
+//! with `--loss cross-entropy`, binary cross-entropy over its output as a
+//! logit) and L2 regularisation, and draws its decision boundary.
 //!
 //! `cargo run --release --bin moons -- --svg moons.svg`
 
@@ -10,24 +11,50 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use autograd::{Gradients, Shortest, Tape, Var};
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use nn::{Activation, LayerSpec, Mlp, Sgd};
+use nn::{Activation, LayerSpec, Loss, Mlp, Sgd};
 
-/// Trains a 2-16-16-1 MLP on 100 two-moons points (hinge loss, L2
-/// regularisation, SGD) and reports its training accuracy.
+/// Trains a 2-16-16-1 MLP on 100 two-moons points (hinge or cross-entropy
+/// loss, L2 regularisation, SGD) and reports its training accuracy.
 #[derive(Parser, Debug)]
-#[command(about, long_about = None)]
+#[command(long_about = None)]
 struct Cli {
     /// SGD steps.
     #[arg(long, default_value_t = 100)]
     steps: usize,
+    /// The data loss, averaged over the points.
+    #[arg(long, value_enum, default_value_t = DataLoss::Hinge)]
+    loss: DataLoss,
     /// Seed for the data's noise and the initial weights.
     #[arg(long, default_value_t = 1337)]
     seed: u64,
     /// Draw the decision boundary and the points as an SVG picture to FILE.
     #[arg(long, value_name = "FILE")]
     svg: Option<PathBuf>,
+}
+
+/// What the model's score is trained against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum DataLoss {
+    /// max(0, 1 - y·score) with labels y = ±1, as micrograd's demo.
+    Hinge,
+    /// Binary cross-entropy with the score as a logit and labels 0 and 1
+    /// (nn's Loss::BinaryCrossEntropyWithLogits), at twice the hinge's
+    /// learning rate.
+    CrossEntropy,
+}
+
+impl DataLoss {
+    /// The learning rate of the first step. At the decision boundary the
+    /// cross-entropy's gradient, σ(0) - t = ±½, is half the hinge's, so it
+    /// takes twice the step to learn at the same pace.
+    fn first_rate(self) -> f64 {
+        match self {
+            DataLoss::Hinge => 1.0,
+            DataLoss::CrossEntropy => 2.0,
+        }
+    }
 }
 
 /// L2 regularisation strength, as in micrograd's demo.
@@ -76,18 +103,37 @@ fn score<'t>(mlp: &Mlp<'t>, x: f64, y: f64) -> Var<'t> {
     mlp.forward(&mlp.inputs(&[x, y])).outputs()[0]
 }
 
-/// Mean hinge loss plus L2 regularisation, and how many points the model
-/// classifies correctly.
-fn loss<'t>(tape: &'t Tape, mlp: &Mlp<'t>, points: &[pictures::Point]) -> (Var<'t>, usize) {
+/// The mean data loss plus L2 regularisation, and how many points the
+/// model classifies correctly (a positive score is class +1, whichever the
+/// loss).
+fn loss<'t>(
+    tape: &'t Tape,
+    mlp: &Mlp<'t>,
+    points: &[pictures::Point],
+    data: DataLoss,
+) -> (Var<'t>, usize) {
     let scores: Vec<Var<'t>> = points.iter().map(|&(x, y, _)| score(mlp, x, y)).collect();
-    // hinge: max(0, 1 - y·score)
-    let hinge = tape.sum(
-        scores
-            .iter()
-            .zip(points)
-            .map(|(&s, p)| (1.0 - p.2 * s).relu()),
-    );
-    let data_loss = hinge / points.len() as f64;
+    let data_loss = match data {
+        DataLoss::Hinge => {
+            // hinge: max(0, 1 - y·score)
+            let hinge = tape.sum(
+                scores
+                    .iter()
+                    .zip(points)
+                    .map(|(&s, p)| (1.0 - p.2 * s).relu()),
+            );
+            hinge / points.len() as f64
+        }
+        DataLoss::CrossEntropy => {
+            // Each score is the logit of class +1; the loss is the mean
+            // over the points, labels -1 and +1 mapped to 0 and 1.
+            let labels: Vec<f64> = points
+                .iter()
+                .map(|p| if p.2 > 0.0 { 1.0 } else { 0.0 })
+                .collect();
+            Loss::BinaryCrossEntropyWithLogits.apply(&scores, &labels)
+        }
+    };
     let l2 = ALPHA * tape.sum(mlp.parameters().map(|p| p * p));
     let correct = scores
         .iter()
@@ -113,6 +159,17 @@ fn summary(steps: usize, loss: f64, correct: usize, points: usize) -> String {
     )
 }
 
+/// The picture's title; the loss is named when it is not the default.
+fn title(steps: usize, data: DataLoss) -> String {
+    let steps = pictures::text::counted(steps, "step");
+    match data {
+        DataLoss::Hinge => format!("Two moons: a 2-16-16-1 MLP after {steps}"),
+        DataLoss::CrossEntropy => {
+            format!("Two moons: a 2-16-16-1 MLP after {steps} of cross-entropy")
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let points = moons(cli.seed);
@@ -135,12 +192,13 @@ fn main() -> ExitCode {
             .expect("a valid template"),
     );
     for step in 0..cli.steps {
-        let (total, correct) = loss(&tape, &mlp, &points);
+        let (total, correct) = loss(&tape, &mlp, &points, cli.loss);
         total.backward_into(&mut grads);
         let before = total.value();
         tape.rewind(mark);
-        // The learning rate decays from 1.0 to 0.1, as in micrograd's demo.
-        let rate = 1.0 - 0.9 * step as f64 / cli.steps as f64;
+        // The learning rate decays to a tenth of the first, as in
+        // micrograd's demo (from 1.0 to 0.1 with the hinge loss).
+        let rate = cli.loss.first_rate() * (1.0 - 0.9 * step as f64 / cli.steps as f64);
         Sgd::new(rate).step(mlp.trainable_parameters(), &grads);
         bar.set_message(format!(
             "loss {}  accuracy {}%",
@@ -152,7 +210,7 @@ fn main() -> ExitCode {
     bar.finish_and_clear();
     // The trained model's loss and accuracy: after 0 steps, the untrained
     // model's.
-    let (total, correct) = loss(&tape, &mlp, &points);
+    let (total, correct) = loss(&tape, &mlp, &points, cli.loss);
     let final_loss = total.value();
     tape.rewind(mark);
     // A reader that went away (`| head`) does not stop the picture.
@@ -162,19 +220,12 @@ fn main() -> ExitCode {
         summary(cli.steps, final_loss, correct, points.len())
     );
     if let Some(path) = &cli.svg {
-        let drawn = pictures::decision_boundary(
-            path,
-            &format!(
-                "Two moons: a 2-16-16-1 MLP after {}",
-                pictures::text::counted(cli.steps, "step")
-            ),
-            &points,
-            |x, y| {
+        let drawn =
+            pictures::decision_boundary(path, &title(cli.steps, cli.loss), &points, |x, y| {
                 let s = score(&mlp, x, y).value();
                 tape.rewind(mark);
                 s
-            },
-        );
+            });
         match drawn {
             Ok(()) => {}
             Err(e @ pictures::PictureError::Write { .. }) => {
