@@ -28,6 +28,8 @@ mod op_sweeps;
 mod random_graphs;
 /// The README's printed output matches what the code prints.
 mod readme;
+/// Every op's value and derivatives against mpmath reference tables, in ulps.
+mod reference;
 /// The tape's state model: no value, trace or gradient mixes old and new
 /// values; a caught panic leaves the tape as it was.
 mod state_model;
