@@ -40,33 +40,7 @@ const OVER_LIBM: f64 = 4.0;
 /// same name already takes precedence over it, and rustc then reports the
 /// stand-in as never used. Until then, a pending op that can be called by
 /// name ([`Primitive::named`]) is measured and shown, but not asserted.
-const PENDING: &[&str] = &[
-    "sin",
-    "cos",
-    "tan",
-    "asin",
-    "acos",
-    "atan",
-    "sinh",
-    "cosh",
-    "abs",
-    "log1p",
-    "expm1",
-    "log2",
-    "log10",
-    "softplus",
-    "recip",
-    "square",
-    "cbrt",
-    "leaky_relu",
-    "elu",
-    "max",
-    "min",
-    "atan2",
-    "hypot",
-    "logsumexp",
-    "mean",
-];
+const PENDING: &[&str] = &[];
 
 /// Part of an op a known bug makes fail.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -87,43 +61,7 @@ impl Part {
 /// Known bugs: these parts are measured and shown, not asserted. The test
 /// fails when one of them comes within its bound, to have it taken off this
 /// list, and asserted from then on.
-const KNOWN_FAILING: &[(&str, Part, &str)] = &[
-    // Enable once the accurate derivatives land (being fixed on main).
-    (
-        "sigmoid",
-        Part::Derivative,
-        "y (1 - y) cancels: past the bound well before, and 0 from x = 36.7 on \
-         (exact e^-|x| / (1 + e^-|x|)^2, 8.5e-17 at 37)",
-    ),
-    (
-        "tanh",
-        Part::Derivative,
-        "1 - y^2 cancels: past the bound well before, and 0 from |x| = 19.1 on \
-         (exact 4 e^-2|x| / (1 + e^-2|x|)^2)",
-    ),
-    (
-        "powi",
-        Part::Value,
-        "repeated squaring drifts: (-1.0000000003)^2147483647 off by 3.3e7 ulp (libm's pow: 0.5)",
-    ),
-    (
-        "powi",
-        Part::Derivative,
-        "n x^(n-1) by repeated squaring drifts as the value does",
-    ),
-    // Found by these tables, not yet scheduled for a fix.
-    (
-        "powf",
-        Part::Derivative,
-        "c x^(c-1) rounds c - 1: up to 517 ulp where |ln x| is large (x = 3e-276, \
-         c = -5.5e-6), and inf where x^(c-1) overflows but c x^(c-1) does not",
-    ),
-    (
-        "pow",
-        Part::Derivative,
-        "d/da = b a^(b-1) rounds b - 1, as powf: up to 388 ulp, and inf past overflow",
-    ),
-];
+const KNOWN_FAILING: &[(&str, Part, &str)] = &[];
 
 /// Records an op on a tape from its inputs (as `Var`s) and parameters.
 type Build = for<'t> fn(&'t Tape, &[Var<'t>], &[f64]) -> Var<'t>;
@@ -248,121 +186,6 @@ const ROWS: &[Row] = &[
         Some(|x, _| x.iter().sum::<f64>() / x.len() as f64)
     ),
 ];
-
-/// Stand-ins for the `Var` methods of the ops in [`PENDING`], so that their
-/// rows compile before the ops exist: each calls the op by name, and panics
-/// if there is no such op. A `Var` method of the same name, once it lands,
-/// takes precedence over these; delete the stand-in then.
-trait Stand<'t>: Sized {
-    fn by_name(self, name: &str, others: &[Self], parameter: Option<f64>) -> Self;
-
-    fn sin(self) -> Self {
-        self.by_name("sin", &[], None)
-    }
-    fn cos(self) -> Self {
-        self.by_name("cos", &[], None)
-    }
-    fn tan(self) -> Self {
-        self.by_name("tan", &[], None)
-    }
-    fn asin(self) -> Self {
-        self.by_name("asin", &[], None)
-    }
-    fn acos(self) -> Self {
-        self.by_name("acos", &[], None)
-    }
-    fn atan(self) -> Self {
-        self.by_name("atan", &[], None)
-    }
-    fn sinh(self) -> Self {
-        self.by_name("sinh", &[], None)
-    }
-    fn cosh(self) -> Self {
-        self.by_name("cosh", &[], None)
-    }
-    fn abs(self) -> Self {
-        self.by_name("abs", &[], None)
-    }
-    fn log1p(self) -> Self {
-        self.by_name("log1p", &[], None)
-    }
-    fn expm1(self) -> Self {
-        self.by_name("expm1", &[], None)
-    }
-    fn log2(self) -> Self {
-        self.by_name("log2", &[], None)
-    }
-    fn log10(self) -> Self {
-        self.by_name("log10", &[], None)
-    }
-    fn softplus(self) -> Self {
-        self.by_name("softplus", &[], None)
-    }
-    fn recip(self) -> Self {
-        self.by_name("recip", &[], None)
-    }
-    fn square(self) -> Self {
-        self.by_name("square", &[], None)
-    }
-    fn cbrt(self) -> Self {
-        self.by_name("cbrt", &[], None)
-    }
-    fn leaky_relu(self, alpha: f64) -> Self {
-        self.by_name("leaky_relu", &[], Some(alpha))
-    }
-    fn elu(self, alpha: f64) -> Self {
-        self.by_name("elu", &[], Some(alpha))
-    }
-    fn max(self, other: Self) -> Self {
-        self.by_name("max", &[other], None)
-    }
-    fn min(self, other: Self) -> Self {
-        self.by_name("min", &[other], None)
-    }
-    fn atan2(self, x: Self) -> Self {
-        self.by_name("atan2", &[x], None)
-    }
-    fn hypot(self, other: Self) -> Self {
-        self.by_name("hypot", &[other], None)
-    }
-}
-
-impl<'t> Stand<'t> for Var<'t> {
-    fn by_name(self, name: &str, others: &[Self], parameter: Option<f64>) -> Self {
-        let args: Vec<Var<'t>> = std::iter::once(self)
-            .chain(others.iter().copied())
-            .collect();
-        call(name, &args, parameter)
-    }
-}
-
-/// Stand-ins for the `Tape` methods of the n-ary ops in [`PENDING`], as
-/// [`Stand`].
-trait StandTape {
-    fn logsumexp<'t>(&'t self, terms: impl IntoIterator<Item = Var<'t>>) -> Var<'t>;
-    fn mean<'t>(&'t self, terms: impl IntoIterator<Item = Var<'t>>) -> Var<'t>;
-}
-
-impl StandTape for Tape {
-    fn logsumexp<'t>(&'t self, terms: impl IntoIterator<Item = Var<'t>>) -> Var<'t> {
-        call("logsumexp", &terms.into_iter().collect::<Vec<_>>(), None)
-    }
-    fn mean<'t>(&'t self, terms: impl IntoIterator<Item = Var<'t>>) -> Var<'t> {
-        call("mean", &terms.into_iter().collect::<Vec<_>>(), None)
-    }
-}
-
-/// Records the op called `name`.
-///
-/// # Panics
-///
-/// If there is no op of that name: measure() only runs a pending row once
-/// [`Primitive::named`] finds its op.
-fn call<'t>(name: &str, args: &[Var<'t>], parameter: Option<f64>) -> Var<'t> {
-    Primitive::named(name)
-        .unwrap_or_else(|| panic!("{name} is pending: there is no such op on the tape yet"))
-        .apply(args, parameter)
-}
 
 /// A reference: the exact value rounded to f64, and how far the exact
 /// value lies from it, in ulps of the rounded one.

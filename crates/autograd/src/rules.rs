@@ -117,16 +117,16 @@ fn sum(arity: usize, x: &impl Fn(usize) -> f64) -> f64 {
 
 /// `ln Σ e^xₖ`, shifted by the largest term `m` so that nothing overflows:
 /// exact to a few ulp for terms of ±1000. NaN if a term is NaN; ±inf if the
-/// largest term is; -inf for no terms. Beside it, `ln Σ e^(xₖ - m)`, from
-/// which the derivative gets each softmax weight without the rounding of
-/// the (large) result.
+/// largest term is; -inf for no terms. Beside it, `Σ e^(xₖ - m)`, from
+/// which the derivative gets each softmax weight as `e^(xₖ - m) / Σ`,
+/// without the rounding of the (large) result.
 fn logsumexp(arity: usize, x: &impl Fn(usize) -> f64) -> (f64, f64) {
     let m = (0..arity).map(x).fold(f64::NEG_INFINITY, max);
     if !m.is_finite() {
-        return (m, 0.0);
+        return (m, 1.0);
     }
-    let shifted = sum(arity, &|k| (x(k) - m).exp()).ln();
-    (m + shifted, shifted)
+    let total = sum(arity, &|k| (x(k) - m).exp());
+    (m + total.ln(), total)
 }
 
 /// The larger of `a` and `b`, and NaN if either is (unlike `f64::max`,
@@ -265,7 +265,12 @@ pub(crate) fn vjp<S: Scalar>(
         Code::Pow => {
             let (a, b) = (x(0), x(1));
             if needs(0) && b.value() != 0.0 {
-                emit(0, g * (b * a.binary(Code::Pow, b - 1.0)));
+                let slope = if y.value().is_normal() && a.value() != 0.0 {
+                    b * y / a
+                } else {
+                    b * a.binary(Code::Pow, b - 1.0)
+                };
+                emit(0, g * slope);
             }
             if needs(1) && !(a.value() == 0.0 && b.value() >= 0.0) {
                 emit(1, g * (y * call(Code::Ln, a)));
@@ -278,10 +283,18 @@ pub(crate) fn vjp<S: Scalar>(
         Code::DivScalar => emit(0, g / c),
         // d(c / x) = -(c / x²) dx = -(y / x) dx
         Code::ScalarDiv => emit(0, -(g * y) / x(0)),
-        // d(x^c) = c x^(c-1) dx, and 0 where c = 0
+        // d(x^c) = c x^(c-1) dx, and 0 where c = 0. As (c x^c) / x where x^c
+        // is a normal number: c - 1 rounds (hundreds of ulp when |ln x| is
+        // large), and x^(c-1) may overflow where c x^(c-1) does not.
         Code::Powf => {
             if c != 0.0 {
-                emit(0, g * (x(0).unary(Code::Powf, c - 1.0) * c));
+                let v = x(0);
+                let slope = if y.value().is_normal() && v.value() != 0.0 {
+                    y * c / v
+                } else {
+                    v.unary(Code::Powf, c - 1.0) * c
+                };
+                emit(0, g * slope);
             }
         }
         // d(x^n) = n x^(n-1) dx, and 0 where n = 0. For n = i32::MIN, n - 1
@@ -480,22 +493,21 @@ pub(crate) fn vjp<S: Scalar>(
             }
         }
         // d logsumexp(x) = Σ e^(xₖ - y) dxₖ, the softmax, each weight as
-        // e^((xₖ - m) - ln Σ e^(xⱼ - m)) with m the largest term, since
-        // xₖ - y would carry the rounding of y (an ulp of 1000 is 1e-13)
+        // e^(xₖ - m) / Σ e^(xⱼ - m) with m the largest term, since xₖ - y
+        // would carry the rounding of y (an ulp of 1000 is 1e-13) into exp
         Code::Logsumexp if arity == 0 => {}
         Code::Logsumexp => {
             let m = (0..arity)
                 .map(|k| x(k).value())
                 .fold(f64::NEG_INFINITY, max);
-            let shifted = S::stored_or(c, || {
-                let total = (1..arity).fold(call(Code::Exp, x(0) - m), |total, k| {
+            let total = S::stored_or(c, || {
+                (1..arity).fold(call(Code::Exp, x(0) - m), |total, k| {
                     total + call(Code::Exp, x(k) - m)
-                });
-                call(Code::Ln, total)
+                })
             });
             for k in 0..arity {
                 if needs(k) {
-                    emit(k, g * call(Code::Exp, x(k) - m - shifted));
+                    emit(k, g * (call(Code::Exp, x(k) - m) / total));
                 }
             }
         }
