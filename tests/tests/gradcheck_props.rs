@@ -101,7 +101,7 @@ proptest! {
 /// A random small network: sizes, activations, bias modes, weights, input,
 /// target and loss.
 fn network() -> impl Strategy<Value = NetworkCase> {
-    let layer = (1usize..=4, 0u8..4, any::<bool>());
+    let layer = (1usize..=4, 0u8..7, any::<bool>());
     (
         1usize..=3,
         prop::collection::vec(layer, 1..=3),
@@ -120,6 +120,9 @@ fn network() -> impl Strategy<Value = NetworkCase> {
                         Activation::Tanh,
                         Activation::Relu,
                         Activation::Identity,
+                        Activation::LeakyRelu(0.1),
+                        Activation::Elu(1.0),
+                        Activation::Softplus,
                     ][activation as usize];
                     let bias = if shared {
                         Bias::Shared
@@ -161,7 +164,7 @@ proptest! {
         // relu has no derivative at 0: leave out the rare case whose net
         // input lands within reach of the finite-difference step.
         for (k, spec) in case.layers.iter().enumerate() {
-            if spec.activation == Activation::Relu {
+            if matches!(spec.activation, Activation::Relu | Activation::LeakyRelu(_) | Activation::Elu(_)) {
                 prop_assume!(forward.nets(k).iter().all(|n| n.value().abs() > 1e-4));
             }
         }
