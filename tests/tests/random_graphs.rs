@@ -551,8 +551,8 @@ fn choose(
 
 /// A function of the engine's table, the raw numbers choosing which and
 /// its operands, at a point where it is smooth: its finite differences at
-/// two step sizes agree with its own gradient, its value and slopes are
-/// moderate. Otherwise the fallback.
+/// two step sizes agree with its own gradient, its value, slopes and
+/// curvature are moderate. Otherwise the fallback.
 fn function_step(a: u16, b: u16, scalar: f64, picks: &[u16], pool: &Pool<'_>) -> (Step, f64) {
     let functions: Vec<Primitive> = Primitive::all().collect();
     let function = functions[usize::from(a) % functions.len()];
@@ -607,10 +607,33 @@ fn smooth_at(function: Primitive, point: &[f64], parameter: Option<f64>) -> Opti
     if !value.is_finite() || value.abs() > MAX_MAGNITUDE {
         return None;
     }
+    // Finite nearby whichever way the operands move together: operands that
+    // share an upstream node move together when a check perturbs it (a pow
+    // at base 0 is smooth along each axis, but NaN at a negative base).
+    let corners = 1usize << point.len();
+    for corner in 0..corners {
+        let moved: Vec<f64> = point
+            .iter()
+            .enumerate()
+            .map(|(k, &v)| {
+                if corner >> k & 1 == 1 {
+                    v + 1e-3
+                } else {
+                    v - 1e-3
+                }
+            })
+            .collect();
+        if !at(&moved).is_finite() {
+            return None;
+        }
+    }
     let grads = y.backward();
     for (k, &var) in vars.iter().enumerate() {
         let slope = grads.wrt(var);
-        if !slope.is_finite() || slope.abs() > 1e3 {
+        // Moderate slopes and curvature: graphs compose ops, and finite
+        // differences of a composition with a steep or sharply curved op
+        // (tan near a pole) lose the digits the checks need.
+        if !slope.is_finite() || slope.abs() > 20.0 || y.second_derivative(var).abs() > 100.0 {
             return None;
         }
         for h in [1e-3, 1e-6] {
@@ -620,6 +643,19 @@ fn smooth_at(function: Primitive, point: &[f64], parameter: Option<f64>) -> Opti
             down[k] -= h;
             let numeric = (at(&up) - at(&down)) / (2.0 * h);
             if !numeric.is_finite() || (numeric - slope).abs() > 1e-4 * (1.0 + slope.abs()) {
+                return None;
+            }
+        }
+        // One-sided slopes agree too: a central difference straddling a
+        // kink (a tie of min, abs at 0) averages the two sides and matches
+        // the engine's tie rule, but a composition downstream need not.
+        let h = 1e-6;
+        let mut up = point.to_vec();
+        let mut down = point.to_vec();
+        up[k] += h;
+        down[k] -= h;
+        for one_sided in [(at(&up) - value) / h, (value - at(&down)) / h] {
+            if !one_sided.is_finite() || (one_sided - slope).abs() > 1e-3 * (1.0 + slope.abs()) {
                 return None;
             }
         }
