@@ -23,24 +23,26 @@
 //! Run `cargo test -p integration-tests reference -- --nocapture` to see the
 //! table of every op's largest errors.
 //!
-//! Ops that are not on the tape yet are listed in [`PENDING`]; known bugs
-//! being fixed in [`KNOWN_FAILING`]. Both lists say how to take an op off.
+//! Every op of the engine's table has a row here (a test says which are
+//! missing); known bugs being fixed are listed in [`KNOWN_FAILING`], which
+//! says how to take an op off.
 
-use autograd::{Primitive, Tape, Var};
+use autograd::{Op, Tape, Var};
 
 /// How many ulps beyond libm's own largest error (or beyond 0.5 ulp, for an
 /// op without a libm function) the engine's value and derivatives may be
 /// off.
 const OVER_LIBM: f64 = 4.0;
 
-/// Ops whose rows are not measured because the op is not on this branch
-/// yet: their data is generated and their rows below compile (through the
-/// stand-ins of [`Stand`] and [`StandTape`]). Once an op lands on the tape,
-/// delete its name here and its stand-in method: an inherent method of the
-/// same name already takes precedence over it, and rustc then reports the
-/// stand-in as never used. Until then, a pending op that can be called by
-/// name ([`Primitive::named`]) is measured and shown, but not asserted.
-const PENDING: &[&str] = &[];
+/// Ops of the table without a reference row, and why none is needed.
+const UNMEASURED: &[(&str, &str)] = &[
+    ("var", "a leaf"),
+    ("const", "a leaf"),
+    (
+        "detach",
+        "the identity with derivative 0 by definition, no rounding to measure",
+    ),
+];
 
 /// Part of an op a known bug makes fail.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -143,7 +145,7 @@ const ROWS: &[Row] = &[
         |_, x, _| x[0].pow(x[1]),
         Some(|x, _| x[0].powf(x[1]))
     ),
-    // Pending: see PENDING.
+    // The functions added with the op table.
     row!("sin", |_, x, _| x[0].sin(), Some(|x, _| x[0].sin())),
     row!("cos", |_, x, _| x[0].cos(), Some(|x, _| x[0].cos())),
     row!("tan", |_, x, _| x[0].tan(), Some(|x, _| x[0].tan())),
@@ -424,11 +426,6 @@ fn every_op_against_the_reference_tables() {
     let mut details = String::new();
     let mut failures = Vec::new();
     for row in ROWS {
-        let pending = PENDING.contains(&row.name);
-        if pending && Primitive::named(row.name).is_none() {
-            table += &format!("{:<11} {:>6}  pending: not on the tape yet\n", row.name, "");
-            continue;
-        }
         let m = measure(row);
         let bound = m.bound();
         let mut status = Vec::new();
@@ -444,9 +441,6 @@ fn every_op_against_the_reference_tables() {
                     ulps(worst.ulp),
                     worst.at.as_deref().unwrap_or("?")
                 );
-            }
-            if pending {
-                continue;
             }
             match (over, known(row.name, part)) {
                 (true, None) => {
@@ -471,9 +465,6 @@ fn every_op_against_the_reference_tables() {
                 }
                 (false, None) => {}
             }
-        }
-        if pending {
-            status.push("pending but landed: shown, not asserted; take it off PENDING".into());
         }
         let (inf, matched) = m.infinite;
         table += &format!(
@@ -515,10 +506,7 @@ fn every_op_against_the_reference_tables() {
 #[test]
 fn every_data_file_has_a_row_and_parses() {
     let names: Vec<&str> = ROWS.iter().map(|r| r.name).collect();
-    for name in PENDING
-        .iter()
-        .chain(KNOWN_FAILING.iter().map(|(n, _, _)| n))
-    {
+    for (name, _, _) in KNOWN_FAILING {
         assert!(names.contains(name), "{name} has no row");
     }
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/reference");
@@ -568,4 +556,27 @@ fn ulp_errors_count_f64_steps() {
     };
     assert!((ulp_error(1.0, r) - 0.3).abs() < 1e-12);
     assert!((ulp_error(1.0 + f64::EPSILON, r) - 0.7).abs() < 1e-12);
+}
+
+#[test]
+fn every_op_of_the_table_has_a_reference_row() {
+    let names: Vec<&str> = ROWS.iter().map(|r| r.name).collect();
+    let missing: Vec<&str> = Op::names()
+        .filter(|name| !names.contains(name) && !UNMEASURED.iter().any(|(n, _)| n == name))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no reference data for {missing:?}: add the op to tests/reference/generate.py, \
+         regenerate the tables (the script's docstring says how) and add its row to ROWS"
+    );
+    for (name, why) in UNMEASURED {
+        assert!(
+            Op::names().any(|n| n == *name),
+            "{name} is listed as unmeasured ({why}) but is not an op of the table"
+        );
+        assert!(
+            !names.contains(name),
+            "{name} has a row: take it off UNMEASURED"
+        );
+    }
 }

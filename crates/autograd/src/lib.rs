@@ -66,8 +66,11 @@
 //!    a form that does not cancel;
 //! 3. its method on [`Var`] (or [`Tape`] for an n-ary op), with its domain
 //!    and its choice at kinks in the docs;
-//! 4. a test of its value, derivative and second derivative against closed
-//!    forms, edges included (`tests/tests/functions.rs`).
+//! 4. its tests: value, derivative and second derivative against closed
+//!    forms, edges included (`tests/tests/functions.rs`), and about 1,000
+//!    points against a 50-digit reference (a line in
+//!    `tests/reference/generate.py`, the table it writes, a row in
+//!    `tests/tests/reference.rs`; a test fails until the op has one).
 //!
 //! Everything else follows from the table: [`Op`], names in traces and
 //! pictures, [`Primitive`] (the functions the `grad` language calls and
