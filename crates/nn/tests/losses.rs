@@ -126,6 +126,42 @@ fn softmax_cross_entropy_is_finite_at_logits_of_plus_and_minus_1000_with_the_rig
     }
 }
 
+/// `a` and `b` within `ulps` units in the last place of `b`.
+fn within_ulps(a: f64, b: f64, ulps: f64) -> bool {
+    (a - b).abs() <= ulps * f64::EPSILON * b.abs()
+}
+
+#[test]
+fn softmax_cross_entropy_of_a_confident_right_answer_keeps_its_digits() {
+    // logsumexp([40, 0]) - 40 rounds to 0; the loss is ln(1 + e^-40).
+    let e = (-40f64).exp();
+    let (loss, grad) = loss_and_gradient(Loss::SoftmaxCrossEntropy, &[40.0, 0.0], &one_hot(0, 2));
+    assert!(within_ulps(loss, e.ln_1p(), 2.0), "{loss}");
+    assert!(within_ulps(grad[0], -e / (1.0 + e), 4.0), "{grad:?}");
+    assert!(within_ulps(grad[1], e / (1.0 + e), 4.0), "{grad:?}");
+    // Three classes, the right one not first, a soft target on it.
+    let logits = [-3.0, 50.0, 10.0];
+    let (loss, _) = loss_and_gradient(Loss::SoftmaxCrossEntropy, &logits, &[0.0, 0.5, 0.0]);
+    let rest = (-53f64).exp() + (-40f64).exp();
+    assert!(within_ulps(loss, 0.5 * rest.ln_1p(), 4.0), "{loss}");
+}
+
+#[test]
+fn softmax_cross_entropy_keeps_its_digits_beside_huge_logits() {
+    // At logits near 1000, logsumexp(z) - z₁ is off by up to half an ulp
+    // of 1000 (5.7e-14), hundreds of ulps of a loss near ln 2.
+    let z = [1000.0, 1000.0 - 1e-13];
+    let d = z[0] - z[1]; // exact
+    let (loss, grad) = loss_and_gradient(Loss::SoftmaxCrossEntropy, &z, &one_hot(1, 2));
+    assert!(
+        within_ulps(loss, d.exp().ln_1p(), 4.0),
+        "{loss} vs {}",
+        d.exp().ln_1p()
+    );
+    assert!(within_ulps(grad[0], sigmoid(d), 4.0), "{grad:?}");
+    assert!(within_ulps(grad[1], -sigmoid(d), 4.0), "{grad:?}");
+}
+
 #[test]
 fn binary_cross_entropy_with_logits_is_a_mean_of_softplus_minus_tz_with_gradient_sigma_minus_t() {
     let mut points = Points(11);
