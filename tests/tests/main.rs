@@ -18,6 +18,8 @@ mod gradcheck_props;
 mod handles;
 /// Second and higher derivatives.
 mod higher_order;
+/// Forward mode and Jacobians: closed forms, the blog, both modes agreeing.
+mod jacobians;
 /// All 32 figures of the worked example through the nn crate.
 mod nn_blog;
 /// Generic backprop through MLPs of other shapes.

@@ -44,3 +44,26 @@ where
 {
     f
 }
+
+/// [`function`] for functions with several outputs, as
+/// [`jvp`](crate::jvp), [`jacobian`](crate::jacobian) and
+/// [`GradCheck::jacobian`](crate::check::GradCheck::jacobian) take them:
+/// gives a closure stored in a `let` the signature
+/// `for<'t> Fn(&'t Tape, &[Var<'t>]) -> Vec<Var<'t>>`.
+///
+/// # Examples
+///
+/// ```
+/// use autograd::{jacobian, jvp, vector_function};
+///
+/// // polar to Cartesian
+/// let polar = vector_function(|_, p| vec![p[0] * p[1].cos(), p[0] * p[1].sin()]);
+/// assert_eq!(jacobian(&polar, &[2.0, 0.0]), [[1.0, 0.0], [0.0, 2.0]]);
+/// assert_eq!(jvp(&polar, &[2.0, 0.0], &[0.0, 1.0]).1, [0.0, 2.0]);
+/// ```
+pub fn vector_function<F>(f: F) -> F
+where
+    F: for<'t> Fn(&'t Tape, &[Var<'t>]) -> Vec<Var<'t>>,
+{
+    f
+}

@@ -5,9 +5,9 @@ use std::ops::Index;
 
 use crate::anomaly::Flow;
 use crate::arena::Node;
-use crate::history::Moment;
 use crate::op::Code;
 use crate::rules;
+use crate::snapshot::{Reading, Snapshot, Store};
 use crate::tape::{State, Tape};
 use crate::var::Var;
 
@@ -36,25 +36,18 @@ use crate::var::Var;
 #[must_use = "backward computes gradients; read them with wrt or by indexing"]
 #[derive(Clone, Default)]
 pub struct Gradients {
-    tape_id: u64,
-    /// When the sweep ran: the nodes it describes were recorded before.
-    moment: Moment,
-    /// The tape's count of leaf value changes when the sweep ran.
-    changes: u64,
+    /// Which tape and which of its nodes the sweep describes.
+    snapshot: Snapshot,
     /// The adjoint of every node from position 0 up to the output.
     adjoints: Vec<f64>,
 }
 
-/// What a [`Gradients`] store holds for one node.
-pub(crate) enum Reading<'g> {
-    /// The node's adjoint.
-    Gradient(&'g f64),
-    /// The node receives no gradient (a constant, or computed only from
-    /// constants).
-    NoGradient,
-    /// The node was recorded after the sweep, which knows nothing of it.
-    RecordedAfter,
-}
+/// How a [`Gradients`] store names itself in its panics.
+const STORE: Store = Store {
+    name: "Gradients",
+    fill: "Var::backward_into",
+    computed: "backward again on the current output",
+};
 
 impl Gradients {
     /// An empty store, to fill with [`Var::backward_into`].
@@ -109,7 +102,7 @@ impl Gradients {
     }
 
     pub(crate) fn tape_id(&self) -> u64 {
-        self.tape_id
+        self.snapshot.tape_id
     }
 
     #[inline]
@@ -117,7 +110,7 @@ impl Gradients {
     fn slot(&self, node: Var<'_>) -> Option<&f64> {
         let state = node.tape.read();
         match self.read(node.tape.id(), &state, node) {
-            Reading::Gradient(g) => Some(g),
+            Reading::Value(g) => Some(g),
             Reading::NoGradient => None,
             Reading::RecordedAfter => Self::refuse_newer(node.index),
         }
@@ -141,34 +134,14 @@ impl Gradients {
     #[inline]
     #[track_caller]
     pub(crate) fn check_tape(&self, tape_id: u64) {
-        // Tape ids start at 1: 0 is a store no sweep has filled.
-        assert!(
-            self.tape_id != 0,
-            "these Gradients are empty; fill them with Var::backward_into before reading"
-        );
-        assert!(
-            tape_id == self.tape_id,
-            "these Gradients were computed on another Tape than this Var's; \
-             read a gradient from the backward of an output on the Var's own tape"
-        );
+        self.snapshot.check_tape(tape_id, &STORE);
     }
 
     /// [`Gradients::read`] once [`Gradients::check_tape`] passed.
     #[inline]
     #[track_caller]
     pub(crate) fn read_on_its_tape(&self, state: &State, var: Var<'_>) -> Reading<'_> {
-        let position = var.index as usize;
-        match state.history.ordinal(var.segment, var.index) {
-            None => crate::tape::dropped(),
-            Some(ordinal) if !self.moment.covers(var.index, ordinal) => {
-                return Reading::RecordedAfter;
-            }
-            Some(_) => {}
-        }
-        if !state.arena.nodes[position].needs_grad {
-            return Reading::NoGradient;
-        }
-        Reading::Gradient(self.adjoints.get(position).unwrap_or(&0.0))
+        self.snapshot.read(state, var, &self.adjoints)
     }
 
     /// The gradient a trace or picture shows beside the node at `position`:
@@ -182,11 +155,11 @@ impl Gradients {
         let var = state.var(tape, position as u32);
         let node = &state.arena.nodes[position];
         let gradient = match self.read(tape.id(), state, var) {
-            Reading::Gradient(&g) => g,
+            Reading::Value(&g) => g,
             Reading::NoGradient | Reading::RecordedAfter => return None,
         };
         assert!(
-            !node.code.is_leaf() || node.changed_at() <= self.changes,
+            !node.code.is_leaf() || node.changed_at() <= self.snapshot.changes,
             "these Gradients were computed before Tape::set_value gave leaf #{position} a new \
              value, so they describe another point than the values shown beside them; call \
              backward again before showing them together"
@@ -198,10 +171,7 @@ impl Gradients {
     #[cold]
     #[track_caller]
     pub(crate) fn refuse_newer(position: u32) -> ! {
-        panic!(
-            "node #{position} was recorded after these Gradients were computed, so they know \
-             nothing about it; call backward again on the current output"
-        )
+        STORE.refuse_newer(position)
     }
 
     /// One reverse sweep from `output` down to position 0. With `CHECK`, it
@@ -214,9 +184,7 @@ impl Gradients {
         state: &State,
         output: usize,
     ) -> Option<(usize, Flow)> {
-        self.tape_id = tape_id;
-        self.moment = state.moment();
-        self.changes = state.changes;
+        self.snapshot = Snapshot::taken(tape_id, state);
         let arena = &state.arena;
         let adjoints = &mut self.adjoints;
         adjoints.clear();
@@ -247,11 +215,6 @@ impl Gradients {
                 let bad = inline_common!(
                     node.code,
                     vjp(adjoints),
-                    [
-                        Var, Add, Sub, Mul, Div, AddScalar, ScalarAdd, SubScalar, ScalarSub,
-                        MulScalar, ScalarMul, DivScalar, ScalarDiv, Powi, Neg, Exp, Ln, Sqrt,
-                        Sigmoid, Tanh, Relu, Sum, Dot
-                    ],
                     node_vjp_out_of_line::<CHECK>(node, parents, records, adjoints, g)
                 );
                 if let Some(flow) = bad {
@@ -264,17 +227,25 @@ impl Gradients {
     }
 }
 
-/// `match code { Code::A => vjp(Code::A, args), ..., _ => otherwise }`:
-/// each listed code reaches the rules as a constant.
+/// `match code { Code::A => rule(Code::A, args), ..., _ => otherwise }` over
+/// the common ops: each reaches the rules as a constant, so that a sweep
+/// compiles only their own rules into its loop (the forward sweep too).
 macro_rules! inline_common {
-    ($code:expr, $vjp:ident($adjoints:ident), [$($common:ident),* $(,)?], $otherwise:expr) => {
+    ($code:expr, $rule:ident($args:ident), $otherwise:expr) => {
+        inline_common!(@codes $code, $rule($args), $otherwise, [
+            Var, Add, Sub, Mul, Div, AddScalar, ScalarAdd, SubScalar, ScalarSub, MulScalar,
+            ScalarMul, DivScalar, ScalarDiv, Powi, Neg, Exp, Ln, Sqrt, Sigmoid, Tanh, Relu, Sum,
+            Dot
+        ])
+    };
+    (@codes $code:expr, $rule:ident($args:ident), $otherwise:expr, [$($common:ident),* $(,)?]) => {
         match $code {
-            $(Code::$common => $vjp(Code::$common, $adjoints),)*
+            $(Code::$common => $rule(Code::$common, $args),)*
             _ => $otherwise,
         }
     };
 }
-use inline_common;
+pub(crate) use inline_common;
 
 /// Passes node `node`'s adjoint `g` on to its `parents`. With `CHECK`, the
 /// first non-finite contribution from a finite adjoint to a parent that
@@ -344,7 +315,7 @@ impl Index<Var<'_>> for Gradients {
 impl fmt::Debug for Gradients {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Gradients")
-            .field("tape_id", &self.tape_id)
+            .field("tape_id", &self.snapshot.tape_id)
             .field("nodes", &self.adjoints.len())
             .finish_non_exhaustive()
     }

@@ -8,12 +8,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::anomaly;
 use crate::arena::{Arena, Node, Pending};
-use crate::gradients::{Gradients, Reading};
+use crate::gradients::Gradients;
 use crate::history::{History, Moment, SegmentKey};
 use crate::name::Name;
 use crate::op::Code;
 use crate::pool;
 use crate::rules;
+use crate::snapshot::Reading;
 use crate::trace::{Expr, Trace};
 use crate::var::Var;
 
@@ -686,7 +687,7 @@ impl Tape {
             self.check_same_tape(leaf, "Tape::update was given");
             // Reading the gradient checks that the leaf is live.
             let gradient = match grads.read_on_its_tape(&state, leaf) {
-                Reading::Gradient(&g) => g,
+                Reading::Value(&g) => g,
                 Reading::NoGradient => 0.0,
                 Reading::RecordedAfter => Gradients::refuse_newer(leaf.index),
             };
@@ -1069,7 +1070,7 @@ impl State {
     }
 
     /// `#5 `net_h1``, or `#5` for an unnamed node.
-    fn label(&self, position: u32) -> String {
+    pub(crate) fn label(&self, position: u32) -> String {
         match self.arena.name(position as usize) {
             Some(name) => format!("#{position} `{name}`"),
             None => format!("#{position}"),
