@@ -6,7 +6,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use autograd::Tape;
+use autograd::{CustomOp, Gradients, Tangents, Tape};
 use nn::{Activation, LayerSpec, Loss, Mlp, Sgd, Trainer, UpdateOrder, blog};
 
 struct Counting;
@@ -89,6 +89,44 @@ fn batch_training_steps_allocate_nothing_after_the_first() {
         }
     });
     assert_eq!(count, 0, "{count} allocations in 20 steps");
+}
+
+#[test]
+fn steps_through_a_custom_op_allocate_nothing_after_the_first() {
+    // A surrogate-gradient step and a smooth maximum, applied every step;
+    // the op registers again after each rewind without allocating.
+    let spike = CustomOp::unary(
+        "spike",
+        |x| if x > 0.0 { 1.0 } else { 0.0 },
+        |x, _| 1.0 / (1.0 + x.abs()),
+    );
+    let smooth_max = CustomOp::binary(
+        "smooth_max",
+        |a, b| a.max(b) + (-(a - b).abs()).exp().ln_1p(),
+        |a, b, _| [1.0 / (1.0 + (b - a).exp()), 1.0 / (1.0 + (a - b).exp())],
+    );
+    let tape = Tape::new();
+    let (w, v) = (tape.var(0.3), tape.var(-0.2));
+    let mark = tape.mark();
+    let mut grads = Gradients::new();
+    let mut tangents = Tangents::new();
+    let mut step = || {
+        let h = smooth_max.apply(&[w * 2.0, v]);
+        let loss = (spike.apply(&[h - 0.1]) - 0.5).powi(2) + h * h;
+        loss.backward_into(&mut grads);
+        tape.tangents_into(&[(w, 1.0)], &mut tangents);
+        let (gw, gv) = (grads.wrt(w), grads.wrt(v));
+        tape.rewind(mark);
+        tape.set_value(w, w.value() - 0.01 * gw);
+        tape.set_value(v, v.value() - 0.01 * gv);
+    };
+    step();
+    let count = allocations_during(|| {
+        for _ in 0..1000 {
+            step();
+        }
+    });
+    assert_eq!(count, 0, "{count} allocations in 1000 steps");
 }
 
 #[test]

@@ -8,6 +8,8 @@ mod backward;
 mod big_graphs;
 /// The blog's forward pass and per-node gradients, built from autograd ops.
 mod blog_graph;
+/// Users' own ops through every sweep, by name, and what they refuse.
+mod custom_ops;
 /// Every function of the table: closed forms, edges, second derivatives.
 mod functions;
 /// Gradient checking at kinks: one-sided derivatives accepted and reported.

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use autograd::{Call, Primitive, Tape, Var};
+use autograd::{Call, CustomOp, Primitive, Tape, Var};
 use proptest::prelude::*;
 
 /// Ops with one node operand.
@@ -63,9 +63,77 @@ enum Step {
     Powi(usize, i32),
     Sum(Vec<usize>),
     Dot(Vec<(usize, usize)>),
-    /// A function of the engine's table, by name, with its operands and
-    /// parameter: how every function is covered without a case of its own.
+    /// A function of the engine's table or a custom op of [`custom_ops`],
+    /// by name, with its operands and parameter: how every function is
+    /// covered without a case of its own.
     Call(&'static str, Vec<usize>, Option<f64>),
+}
+
+/// Custom ops, smooth everywhere and with graph derivatives, so that every
+/// property (second derivatives included) runs through them: the Gaussian
+/// `e^(-x²)` and the smooth maximum `ln(eᵃ + eᵇ)`.
+pub(crate) fn custom_ops() -> Vec<CustomOp> {
+    let gauss = CustomOp::unary("gauss", |x| (-x * x).exp(), |x, y| -2.0 * x * y)
+        .with_graph_derivative(|x, y| vec![x[0] * y * -2.0]);
+    let smooth_max = CustomOp::binary(
+        "smooth_max",
+        |a, b| a.max(b) + (-(a - b).abs()).exp().ln_1p(),
+        |a, b, _| {
+            let s = 1.0 / (1.0 + (b - a).exp());
+            [s, 1.0 / (1.0 + (a - b).exp())]
+        },
+    )
+    .with_graph_derivative(|x, _| vec![(x[0] - x[1]).sigmoid(), (x[1] - x[0]).sigmoid()]);
+    vec![gauss, smooth_max]
+}
+
+thread_local! {
+    static CUSTOM_OPS: Vec<CustomOp> = custom_ops();
+}
+
+/// A function a graph calls by name: the engine's or a custom op.
+#[derive(Clone, Debug)]
+enum Function {
+    Primitive(Primitive),
+    Custom(CustomOp),
+}
+
+impl Function {
+    /// Every function: the engine's table, then the custom ops.
+    fn all() -> Vec<Function> {
+        let mut all: Vec<Function> = Primitive::all().map(Function::Primitive).collect();
+        CUSTOM_OPS.with(|ops| all.extend(ops.iter().cloned().map(Function::Custom)));
+        all
+    }
+
+    fn named(name: &str) -> Function {
+        Function::all()
+            .into_iter()
+            .find(|f| f.name() == name)
+            .unwrap_or_else(|| panic!("no function {name} in the table or the custom ops"))
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Function::Primitive(p) => p.name(),
+            Function::Custom(op) => op.name(),
+        }
+    }
+
+    fn call(&self) -> Call {
+        match self {
+            Function::Primitive(p) => p.call(),
+            Function::Custom(op) if op.arity() == 1 => Call::Unary,
+            Function::Custom(_) => Call::Binary,
+        }
+    }
+
+    fn apply<'t>(&self, args: &[Var<'t>], parameter: Option<f64>) -> Var<'t> {
+        match self {
+            Function::Primitive(p) => p.apply(args, parameter),
+            Function::Custom(op) => op.apply(args),
+        }
+    }
 }
 
 /// An expression graph: leaves (variables and constants), then steps, each
@@ -127,7 +195,7 @@ impl GraphSpec {
     }
 
     pub(crate) fn call(mut self, name: &str, args: &[usize], parameter: Option<f64>) -> Self {
-        let function = Primitive::named(name).expect("a function of the engine's table");
+        let function = Function::named(name);
         self.steps
             .push(Step::Call(function.name(), args.to_vec(), parameter));
         self
@@ -172,9 +240,7 @@ impl GraphSpec {
                 }
                 Step::Call(name, ref args, parameter) => {
                     let args: Vec<Var<'t>> = args.iter().map(|&a| nodes[a]).collect();
-                    Primitive::named(name)
-                        .expect("a function of the engine's table")
-                        .apply(&args, parameter)
+                    Function::named(name).apply(&args, parameter)
                 }
             };
             nodes.push(node);
@@ -549,13 +615,13 @@ fn choose(
     }
 }
 
-/// A function of the engine's table, the raw numbers choosing which and
-/// its operands, at a point where it is smooth: its finite differences at
-/// two step sizes agree with its own gradient, its value, slopes and
-/// curvature are moderate. Otherwise the fallback.
+/// A function of the engine's table or a custom op, the raw numbers
+/// choosing which and its operands, at a point where it is smooth: its
+/// finite differences at two step sizes agree with its own gradient, its
+/// value, slopes and curvature are moderate. Otherwise the fallback.
 fn function_step(a: u16, b: u16, scalar: f64, picks: &[u16], pool: &Pool<'_>) -> (Step, f64) {
-    let functions: Vec<Primitive> = Primitive::all().collect();
-    let function = functions[usize::from(a) % functions.len()];
+    let functions = Function::all();
+    let function = functions[usize::from(a) % functions.len()].clone();
     if function.name() == "detach" {
         // Only a constant: detaching a node that needs a gradient changes
         // the gradient from what finite differences measure, by design.
@@ -586,7 +652,7 @@ fn function_step(a: u16, b: u16, scalar: f64, picks: &[u16], pool: &Pool<'_>) ->
             })
             .collect();
         let values: Vec<f64> = args.iter().map(|&i| pool.values[i]).collect();
-        if let Some(value) = smooth_at(function, &values, parameter) {
+        if let Some(value) = smooth_at(&function, &values, parameter) {
             return (Step::Call(function.name(), args, parameter), value);
         }
     }
@@ -594,7 +660,7 @@ fn function_step(a: u16, b: u16, scalar: f64, picks: &[u16], pool: &Pool<'_>) ->
 }
 
 /// The value of `function` at `point` if it is smooth there, else `None`.
-fn smooth_at(function: Primitive, point: &[f64], parameter: Option<f64>) -> Option<f64> {
+fn smooth_at(function: &Function, point: &[f64], parameter: Option<f64>) -> Option<f64> {
     let at = |p: &[f64]| {
         let tape = Tape::new();
         let vars: Vec<Var<'_>> = p.iter().map(|&v| tape.var(v)).collect();
@@ -712,7 +778,14 @@ mod tests {
             for node in inner {
                 assert!(node.value().abs() <= MAX_MAGNITUDE, "{node:?} in\n{spec:?}");
             }
-            let mut ops: Vec<&str> = nodes.iter().map(|n| n.op().name()).collect();
+            // A custom op counts as the table's `custom` and as itself.
+            let mut ops: Vec<&str> = nodes
+                .iter()
+                .flat_map(|n| match n.op() {
+                    autograd::Op::Custom(name) => vec!["custom", name],
+                    op => vec![op.name()],
+                })
+                .collect();
             ops.sort_unstable();
             ops.dedup();
             for op in ops {
@@ -725,7 +798,8 @@ mod tests {
         let mut counts: Vec<_> = seen.iter().collect();
         counts.sort();
         eprintln!("graphs (of 300) using each op: {counts:?}");
-        for op in autograd::Op::names() {
+        let customs: Vec<&str> = super::custom_ops().iter().map(|op| op.name()).collect();
+        for op in autograd::Op::names().chain(customs) {
             let graphs = seen.get(op).copied().unwrap_or(0);
             assert!(
                 graphs >= 3,

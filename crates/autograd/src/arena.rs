@@ -8,6 +8,7 @@
 
 use std::panic::Location;
 
+use crate::custom::{CustomOp, Customs};
 use crate::name::Name;
 use crate::op::{Code, Op};
 
@@ -32,10 +33,6 @@ pub(crate) struct Node {
 }
 
 impl Node {
-    pub(crate) fn op(&self) -> Op {
-        self.code.op(self.scalar())
-    }
-
     /// The op's scalar operand (0 for an op without one; meaningless for a
     /// leaf, whose op ignores it).
     #[inline(always)]
@@ -79,6 +76,8 @@ pub(crate) struct Arena {
     /// Where each node recorded while anomaly detection was on was
     /// recorded, sorted by position.
     sites: Vec<(u32, &'static Location<'static>)>,
+    /// The custom ops the nodes use.
+    pub(crate) customs: Customs,
 }
 
 impl Arena {
@@ -97,6 +96,7 @@ impl Arena {
         self.edges.clear();
         self.names.clear();
         self.sites.clear();
+        self.customs.truncate(0);
     }
 
     /// Room for `nodes` more nodes of up to two parents each.
@@ -151,6 +151,27 @@ impl Arena {
         self.names.truncate(named);
         let located = self.sites.partition_point(|&(p, _)| p < cut);
         self.sites.truncate(located);
+        self.customs.truncate(cut);
+    }
+
+    /// The op of the node at `position`.
+    pub(crate) fn op(&self, position: usize) -> Op {
+        let node = &self.nodes[position];
+        self.op_of(node.code, node.scalar())
+    }
+
+    /// The op of a node with `code` that keeps `scalar`: a custom op's by
+    /// its name, which the tape's custom ops know.
+    pub(crate) fn op_of(&self, code: Code, scalar: f64) -> Op {
+        match code {
+            Code::Custom => Op::Custom(self.customs.get(scalar).name()),
+            code => code.op(scalar),
+        }
+    }
+
+    /// The custom op of a node with [`Code::Custom`].
+    pub(crate) fn custom(&self, node: &Node) -> &CustomOp {
+        self.customs.get(node.scalar())
     }
 
     /// The positions of node `position`'s parents.

@@ -76,7 +76,7 @@ use std::error::Error;
 use std::fmt;
 
 use crate::arena::Arena;
-use crate::op::Op;
+use crate::op::{Code, Op};
 use crate::rules;
 use crate::tape::Tape;
 use crate::var::Var;
@@ -296,7 +296,7 @@ impl GradCheck {
                 let value = nodes.nodes[i].value;
                 let analytic = grads.shown(output.tape, &state, i).unwrap_or(0.0);
                 let name = nodes.name(i).map(str::to_owned);
-                self.entry(i, name, nodes.nodes[i].op(), analytic, |step| {
+                self.entry(i, name, nodes.op(i), analytic, |step| {
                     if step == 0 {
                         return center;
                     }
@@ -403,10 +403,15 @@ fn output_with(nodes: &Arena, scratch: &mut Vec<f64>, node: usize, value: f64, o
             continue;
         }
         let parents = nodes.parents(j);
-        let (v, _) = rules::eval(record.code, record.scalar(), parents.len(), |k| {
-            scratch[parents[k] as usize]
-        });
-        scratch[j] = v;
+        scratch[j] = if record.code == Code::Custom {
+            let x: Vec<f64> = parents.iter().map(|&p| scratch[p as usize]).collect();
+            nodes.custom(&record).value_at(&x)
+        } else {
+            rules::eval(record.code, record.scalar(), parents.len(), |k| {
+                scratch[parents[k] as usize]
+            })
+            .0
+        };
     }
     scratch[out]
 }

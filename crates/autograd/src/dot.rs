@@ -116,7 +116,7 @@ impl fmt::Display for Dot<'_> {
         writeln!(f, "  edge [color=\"#555555\"];")?;
         for position in (0..=out).filter(|&p| shown[p]) {
             let label = self.label(&state, position);
-            let op = nodes.nodes[position].op();
+            let op = nodes.op(position);
             let style = if position == out {
                 ", fillcolor=\"#fde2b8\", penwidth=2"
             } else {
@@ -142,7 +142,7 @@ impl Dot<'_> {
     fn label(&self, state: &State, position: usize) -> String {
         let nodes = &state.arena;
         let node = nodes.nodes[position];
-        let op = node.op();
+        let op = nodes.op(position);
         let mut label = String::new();
         if let Some(name) = nodes.name(position) {
             let _ = writeln!(label, "{name}");

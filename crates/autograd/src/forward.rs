@@ -12,7 +12,7 @@
 use std::fmt;
 use std::ops::Index;
 
-use crate::arena::Node;
+use crate::arena::{Arena, Node};
 use crate::gradients::inline_common;
 use crate::op::Code;
 use crate::rules;
@@ -158,7 +158,7 @@ impl Tangents {
             inline_common!(
                 node.code,
                 jvp(tangent),
-                node_jvp_out_of_line(node, parents, records, before, tangent)
+                node_jvp_out_of_line(arena, node, parents, records, before, tangent)
             );
         }
     }
@@ -207,13 +207,27 @@ fn node_jvp(
 #[inline(never)]
 #[cold]
 fn node_jvp_out_of_line(
+    arena: &Arena,
     node: &Node,
     parents: &[u32],
     records: &[Node],
     tangents: &[f64],
     tangent: &mut f64,
 ) {
-    node_jvp(node.code, node, parents, records, tangents, tangent);
+    if node.code != Code::Custom {
+        node_jvp(node.code, node, parents, records, tangents, tangent);
+    } else if parents.iter().any(|&p| tangents[p as usize] != 0.0) {
+        let mut sum = *tangent;
+        arena
+            .custom(node)
+            .partials(arena, node, parents, |k, partial| {
+                let t = tangents[parents[k] as usize];
+                if t != 0.0 {
+                    sum += partial * t;
+                }
+            });
+        *tangent = sum;
+    }
 }
 
 impl Index<Var<'_>> for Tangents {

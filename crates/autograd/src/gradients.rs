@@ -4,7 +4,7 @@ use std::fmt;
 use std::ops::Index;
 
 use crate::anomaly::Flow;
-use crate::arena::Node;
+use crate::arena::{Arena, Node};
 use crate::op::Code;
 use crate::rules;
 use crate::snapshot::{Reading, Snapshot, Store};
@@ -215,7 +215,7 @@ impl Gradients {
                 let bad = inline_common!(
                     node.code,
                     vjp(adjoints),
-                    node_vjp_out_of_line::<CHECK>(node, parents, records, adjoints, g)
+                    node_vjp_out_of_line::<CHECK>(arena, node, parents, records, adjoints, g)
                 );
                 if let Some(flow) = bad {
                     return Some((i, flow));
@@ -293,13 +293,48 @@ fn node_vjp<const CHECK: bool>(
 #[inline(never)]
 #[cold]
 fn node_vjp_out_of_line<const CHECK: bool>(
+    arena: &Arena,
     node: &Node,
     parents: &[u32],
     records: &[Node],
     adjoints: &mut [f64],
     g: f64,
 ) -> Option<Flow> {
+    if node.code == Code::Custom {
+        return custom_vjp::<CHECK>(arena, node, parents, adjoints, g);
+    }
     node_vjp::<CHECK>(node.code, node, parents, records, adjoints, g)
+}
+
+/// [`node_vjp`] for a custom op, from its definition's partials.
+fn custom_vjp<const CHECK: bool>(
+    arena: &Arena,
+    node: &Node,
+    parents: &[u32],
+    adjoints: &mut [f64],
+    g: f64,
+) -> Option<Flow> {
+    let mut bad = None;
+    arena
+        .custom(node)
+        .partials(arena, node, parents, |k, partial| {
+            let parent = parents[k] as usize;
+            // As the rules do for the checked sweep: nothing for, and no blame
+            // on, a parent that needs no gradient.
+            if CHECK && !arena.nodes[parent].needs_grad {
+                return;
+            }
+            let contribution = g * partial;
+            if CHECK && bad.is_none() && !contribution.is_finite() && g.is_finite() {
+                bad = Some(Flow {
+                    adjoint: g,
+                    parent,
+                    contribution,
+                });
+            }
+            adjoints[parent] += contribution;
+        });
+    bad
 }
 
 impl Index<Var<'_>> for Gradients {

@@ -7,7 +7,7 @@
 use smallvec::SmallVec;
 
 use crate::check::GradCheck;
-use crate::op::Op;
+use crate::op::{Code, Op};
 use crate::rules;
 use crate::tape::Tape;
 use crate::var::Var;
@@ -45,7 +45,7 @@ impl<'t> Var<'t> {
         for i in (0..=output).rev() {
             let Some(g) = adjoints[i] else { continue };
             // Read the node, then let go of the tape: the rule records.
-            let (record, node, parents) = {
+            let (record, node, parents, custom) = {
                 let state = tape.read();
                 let record = state.arena.nodes[i];
                 if !record.needs_grad {
@@ -57,8 +57,27 @@ impl<'t> Var<'t> {
                     .iter()
                     .map(|&p| (state.var(tape, p), state.arena.nodes[p as usize].needs_grad))
                     .collect();
-                (record, state.var(tape, i as u32), parents)
+                let custom =
+                    (record.code == Code::Custom).then(|| state.arena.custom(&record).clone());
+                (record, state.var(tape, i as u32), parents, custom)
             };
+            let mut emit = |k: usize, contribution: Var<'t>| {
+                let slot = &mut adjoints[parents[k].0.index as usize];
+                *slot = Some(match *slot {
+                    Some(sum) => sum + contribution,
+                    None => contribution,
+                });
+            };
+            if let Some(custom) = custom {
+                let operands: SmallVec<[Var<'t>; 4]> = parents.iter().map(|p| p.0).collect();
+                let partials = custom.graph_partials(&operands, node, i);
+                for (k, partial) in partials.into_iter().enumerate() {
+                    if parents[k].1 {
+                        emit(k, g * partial);
+                    }
+                }
+                continue;
+            }
             rules::vjp(
                 record.code,
                 record.scalar(),
@@ -68,13 +87,7 @@ impl<'t> Var<'t> {
                 || parents.iter().all(|p| p.1),
                 node,
                 g,
-                |k, contribution| {
-                    let slot = &mut adjoints[parents[k].0.index as usize];
-                    *slot = Some(match *slot {
-                        Some(sum) => sum + contribution,
-                        None => contribution,
-                    });
-                },
+                emit,
             );
         }
         wrt.iter()

@@ -37,6 +37,33 @@
 //! println!("{}", e_o1.trace().with_gradients(&grads));
 //! ```
 //!
+//! # Modes
+//!
+//! - **Reverse**: [`Var::backward`], the derivative of one node with
+//!   respect to every node, in one sweep.
+//! - **Forward**: [`Var::forward`] and [`Tape::tangents`], the derivative of
+//!   every node along one direction (with respect to one node, or a
+//!   combination), in one sweep in recording order; [`jvp`] for a function.
+//!   Both sweeps use the same derivative rules.
+//! - **Jacobians** of several outputs: [`jacobian`] (and [`Tape::jacobian`]
+//!   for any nodes, intermediates included) runs one reverse sweep per
+//!   output or one forward sweep per input, whichever is fewer;
+//!   [`jacobian_rev`] and [`jacobian_fwd`] force one.
+//! - **Higher derivatives**: [`Var::grad_graph`] records the reverse sweep
+//!   as nodes, to differentiate again; [`hessian`] and [`hvp`].
+//! - **Your own ops**: [`CustomOp`] adds a function with its derivatives
+//!   without touching this crate, as `torch.autograd.Function` does.
+//!
+//! ```
+//! // polar to Cartesian: the Jacobian, and one column of it by forward mode
+//! let tape = autograd::Tape::new();
+//! let (r, theta) = (tape.var(2.0), tape.var(0.0));
+//! let (x, y) = (r * theta.cos(), r * theta.sin());
+//! assert_eq!(tape.jacobian(&[x, y], &[r, theta]), [[1.0, 0.0], [0.0, 2.0]]);
+//! let turning = theta.forward();
+//! assert_eq!((turning.of(x), turning.of(y)), (0.0, 2.0));
+//! ```
+//!
 //! # Design
 //!
 //! - Nodes live densely in recording order, which is a topological order:
@@ -83,6 +110,7 @@ mod anomaly;
 mod arena;
 mod arith;
 pub mod check;
+mod custom;
 mod dot;
 mod forward;
 mod function;
@@ -102,6 +130,7 @@ mod trace;
 mod var;
 
 pub use anomaly::{Anomaly, Flow, Parent, Pass};
+pub use custom::CustomOp;
 pub use dot::Dot;
 pub use forward::{Tangents, jvp};
 pub use function::{function, vector_function};

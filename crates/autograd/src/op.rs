@@ -40,6 +40,9 @@ enum Form {
     Pairs,
     /// Callable by name.
     Function(Call),
+    /// A user's own op ([`CustomOp`](crate::CustomOp)), called through its
+    /// definition.
+    Custom,
 }
 
 /// A payload an [`Op`] variant carries: its scalar operand, kept in the
@@ -55,6 +58,18 @@ impl Payload for f64 {
     }
     fn to_scalar(self) -> f64 {
         self
+    }
+}
+
+/// A custom op's name. A node keeps the index of its definition among its
+/// tape's custom ops instead, and the tape gives the name back
+/// (`Arena::op`); a code alone knows no name.
+impl Payload for &'static str {
+    fn from_scalar(_: f64) -> Self {
+        Code::Custom.name()
+    }
+    fn to_scalar(self) -> f64 {
+        0.0
     }
 }
 
@@ -260,6 +275,9 @@ ops! {
     /// The dot product of pairs of parents, `a₀b₀ + a₁b₁ + ...`, left to
     /// right: a weighted sum as ONE node ([`Tape::dot`](crate::Tape::dot)).
     Dot => "dot", Pairs;
+    /// A user's own op, by its name: a [`CustomOp`](crate::CustomOp)
+    /// applied to its operands.
+    Custom(name: &'static str) => "custom", Custom;
 }
 
 impl Code {
@@ -286,11 +304,14 @@ impl Code {
 
 impl Op {
     /// The short name traces and pictures show: the name of the operation as
-    /// the user wrote it (`x - 1.0` and `1.0 - x` are both `"sub"`), and the
-    /// name a function has in the `grad` language.
+    /// the user wrote it (`x - 1.0` and `1.0 - x` are both `"sub"`), the
+    /// name a function has in the `grad` language, and a custom op's own.
     #[must_use]
     pub fn name(self) -> &'static str {
-        self.code().0.name()
+        match self {
+            Op::Custom(name) => name,
+            op => op.code().0.name(),
+        }
     }
 
     /// The name of every op a tape can record, each once, in the order of

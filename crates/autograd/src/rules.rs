@@ -26,6 +26,7 @@ use crate::scalar::{Scalar, call};
 pub(crate) fn eval(code: Code, c: f64, arity: usize, x: impl Fn(usize) -> f64) -> (f64, f64) {
     let y = match code {
         Code::Var | Code::Const => unreachable!("internal error: leaves are not evaluated"),
+        Code::Custom => unreachable!("internal error: a custom op's definition gives its value"),
         Code::Add => x(0) + x(1),
         Code::Sub => x(0) - x(1),
         Code::Mul => x(0) * x(1),
@@ -224,6 +225,9 @@ pub(crate) fn vjp<S: Scalar>(
 ) {
     match code {
         Code::Var | Code::Const | Code::Detach => {}
+        Code::Custom => {
+            unreachable!("internal error: a custom op's definition gives its derivatives")
+        }
         Code::Add => {
             if needs(0) {
                 emit(0, g);

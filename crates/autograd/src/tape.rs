@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::anomaly;
 use crate::arena::{Arena, Node, Pending};
+use crate::custom::{CustomOp, Customs};
 use crate::gradients::Gradients;
 use crate::history::{History, Moment, SegmentKey};
 use crate::name::Name;
@@ -500,23 +501,58 @@ impl Tape {
     /// Records an n-ary node of `code` over `terms`.
     #[track_caller]
     pub(crate) fn nary<'t>(&'t self, code: Code, terms: &[Var<'t>]) -> Var<'t> {
-        let push = |history: &History, nodes: &[Node], edges: &mut Vec<u32>| {
+        let site = Location::caller();
+        self.write().record_nary(
+            self,
+            code,
+            terms.len(),
+            code.name(),
+            self.push_operands(terms),
+            site,
+        )
+    }
+
+    /// Records the custom op `op` over `operands`, whose value it computed
+    /// from their values: `op` joins the tape's custom ops, the node keeps
+    /// its index among them.
+    #[track_caller]
+    pub(crate) fn custom<'t>(&'t self, op: &CustomOp, operands: &[Var<'t>], value: f64) -> Var<'t> {
+        let site = Location::caller();
+        let mut state = self.write();
+        let evaluate = |_: &[Node], _: &[u32], customs: &mut Customs, position: u32| {
+            (value, f64::from(customs.register(op, position)))
+        };
+        state.record_evaluated(
+            self,
+            Code::Custom,
+            operands.len(),
+            op.name(),
+            self.push_operands(operands),
+            evaluate,
+            site,
+        )
+    }
+
+    /// The parent pusher of [`State::record_nary`] for `operands`: each
+    /// must be a live node of this tape.
+    fn push_operands<'a>(
+        &'a self,
+        operands: &'a [Var<'_>],
+    ) -> impl FnOnce(&History, &[Node], &mut Vec<u32>) -> Result<bool, Refused> + 'a {
+        move |history: &History, nodes: &[Node], edges: &mut Vec<u32>| {
             let mut needing = false;
-            for (k, term) in terms.iter().enumerate() {
-                if !std::ptr::eq(self, term.tape) {
+            for (k, operand) in operands.iter().enumerate() {
+                if !std::ptr::eq(self, operand.tape) {
                     return Err(Refused::Foreign);
                 }
-                if !history.is_live(term.segment, term.index) {
+                if !history.is_live(operand.segment, operand.index) {
                     return Err(Refused::Dropped(k));
                 }
-                edges.push(term.index);
-                needing |= nodes[term.index as usize].needs_grad;
+                edges.push(operand.index);
+                needing |= nodes[operand.index as usize].needs_grad;
             }
             Ok(needing)
-        };
-        let site = Location::caller();
-        self.write()
-            .record_nary(self, code, terms.len(), code.name(), push, site)
+        }
     }
 
     /// The node at `index` in the recording order, or `None` past the end:
@@ -941,6 +977,29 @@ impl State {
         push: impl FnOnce(&History, &[Node], &mut Vec<u32>) -> Result<bool, Refused>,
         site: &'static Location<'static>,
     ) -> Var<'t> {
+        let evaluate = |nodes: &[Node], parents: &[u32], _: &mut Customs, _: u32| {
+            rules::eval(code, 0.0, parents.len(), |k| {
+                nodes[parents[k] as usize].value
+            })
+        };
+        self.record_evaluated(tape, code, count, context, push, evaluate, site)
+    }
+
+    /// [`State::record_nary`] with the node's value and kept number given
+    /// by `evaluate` (from the nodes, the node's parents, the tape's custom
+    /// ops and the node's position) once every parent passed.
+    #[track_caller]
+    #[allow(clippy::too_many_arguments, reason = "one private recording step")]
+    fn record_evaluated<'t>(
+        &mut self,
+        tape: &'t Tape,
+        code: Code,
+        count: usize,
+        context: &str,
+        push: impl FnOnce(&History, &[Node], &mut Vec<u32>) -> Result<bool, Refused>,
+        evaluate: impl FnOnce(&[Node], &[u32], &mut Customs, u32) -> (f64, f64),
+        site: &'static Location<'static>,
+    ) -> Var<'t> {
         let position = self.arena.next_position(count);
         let edge_start = self.arena.edges.len();
         let needs_grad = match push(&self.history, &self.arena.nodes, &mut self.arena.edges) {
@@ -950,10 +1009,13 @@ impl State {
                 refused.panic(context);
             }
         };
-        let (nodes, parents) = (&self.arena.nodes, &self.arena.edges[edge_start..]);
-        let (value, scalar) = rules::eval(code, 0.0, parents.len(), |k| {
-            nodes[parents[k] as usize].value
-        });
+        let arena = &mut self.arena;
+        let (value, scalar) = evaluate(
+            &arena.nodes,
+            &arena.edges[edge_start..],
+            &mut arena.customs,
+            position,
+        );
         let node = Pending {
             code,
             scalar,
@@ -1051,7 +1113,7 @@ impl State {
         panic!(
             "{context}: node #{position} is a `{}` node computed from other nodes; \
              only leaves made by Tape::var or Tape::constant can be given a new value",
-            self.arena.nodes[position as usize].op()
+            self.arena.op(position as usize)
         )
     }
 

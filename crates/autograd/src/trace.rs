@@ -98,7 +98,7 @@ impl fmt::Display for Trace<'_> {
             rows.push([
                 position.to_string(),
                 arena.name(position).unwrap_or("").to_owned(),
-                arena.nodes[position].op().name().to_owned(),
+                arena.op(position).name().to_owned(),
                 operands(arena, position),
                 Shortest(arena.nodes[position].value).to_string(),
                 grad,
@@ -156,7 +156,7 @@ pub(crate) fn operands(nodes: &Arena, position: usize) -> String {
             None => format!("#{p}"),
         })
         .collect();
-    match nodes.nodes[position].op().scalar_operand() {
+    match nodes.op(position).scalar_operand() {
         Some((c, ScalarSide::Left)) => items.insert(0, Shortest(c).to_string()),
         Some((c, ScalarSide::Right)) => items.push(Shortest(c).to_string()),
         None => {}
@@ -178,7 +178,7 @@ impl<'n> Expr<'n> {
 
 impl fmt::Display for Expr<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let op = self.nodes.nodes[self.position].op();
+        let op = self.nodes.op(self.position);
         if op.is_leaf() {
             f.write_str(op.name())
         } else {

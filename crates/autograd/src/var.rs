@@ -201,7 +201,7 @@ impl<'t> Var<'t> {
     #[must_use]
     pub fn op(&self) -> Op {
         let state = self.tape.read();
-        state.arena.nodes[state.position(*self) as usize].op()
+        state.arena.op(state.position(*self) as usize)
     }
 
     /// The nodes this one was computed from, in operand order (empty for a leaf).
