@@ -8,7 +8,7 @@
 //! random graphs produce.
 
 use autograd::check::GradCheck;
-use autograd::{Tape, Var, hessian};
+use autograd::{Tape, Var, hessian, hvp};
 use proptest::prelude::*;
 
 use crate::random_graphs::graph_with;
@@ -130,6 +130,30 @@ proptest! {
         let checker = GradCheck::new().with_eps(1e-5).with_atol(1e-4).with_rtol(1e-3);
         let result = checker.second_order(|tape, vars| *spec.build(tape, vars).last().unwrap(), &spec.point());
         prop_assert!(result.is_ok(), "{}", result.unwrap_err());
+    }
+
+    /// The Hessian-vector product by forward over reverse (dual numbers,
+    /// nothing recorded) agrees with reverse over reverse (the gradient
+    /// recorded and differentiated again) and with the Hessian times the
+    /// vector, to the rounding of the sums involved.
+    #[test]
+    fn hessian_vector_products_agree_three_ways(
+        spec in graph_with(24),
+        direction in prop::collection::vec(-2.0..2.0f64, 4),
+    ) {
+        let f = autograd::function(|tape, vars| *spec.build(tape, vars).last().unwrap());
+        let point = spec.point();
+        let v = &direction[..point.len()];
+        let (dual, recorded) = (hvp(f, &point, v), autograd::hvp_reverse_over_reverse(f, &point, v));
+        let h = hessian(f, &point);
+        for (i, row) in h.iter().enumerate() {
+            let product: f64 = row.iter().zip(v).map(|(a, b)| a * b).sum();
+            let scale: f64 = row.iter().zip(v).map(|(a, b)| (a * b).abs()).sum::<f64>().max(1.0);
+            for (what, value) in [("forward over reverse", dual[i]), ("reverse over reverse", recorded[i])] {
+                prop_assert!((value - product).abs() <= 1e-9 * scale,
+                    "{what} [{i}] = {value}, H·v = {product}\n{spec:?}");
+            }
+        }
     }
 
     /// The Hessian is symmetric.

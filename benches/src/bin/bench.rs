@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
+use benchmarks::modes::{self, Mode};
 use benchmarks::{blog, chain, mlp};
 use clap::Parser;
 
@@ -93,6 +94,9 @@ enum Workload {
     Mlp,
     /// W3: a chain of 10^6 steps.
     Chain,
+    /// The modes: Jacobians both ways, Hessian-vector products both ways
+    /// (a table of its own, not in the default run).
+    Modes,
 }
 
 /// One implementation of a workload: its name and a run that returns what
@@ -367,6 +371,97 @@ fn json(rows: &[Row]) -> String {
     format!("{{\"workloads\": [{}]}}\n", items.join(", "))
 }
 
+/// Jacobians of each shape by each mode, and Hessian-vector products both
+/// ways, alternating as the workloads do; checks that they agree.
+fn modes_table(rounds: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<24}  {:>10}  {:>10}  {:>10}  {:>16}",
+        "jacobian (in -> out)", "reverse", "forward", "auto", "fwd/rev"
+    );
+    for (n, m) in modes::SHAPES {
+        let mut contenders = vec![
+            contender("reverse", move || modes::jacobian(n, m, Mode::Reverse)),
+            contender("forward", move || modes::jacobian(n, m, Mode::Forward)),
+            contender("auto", move || modes::jacobian(n, m, Mode::Auto)),
+        ];
+        race(&mut contenders, rounds);
+        let reference = contenders[0].last.clone().expect("ran");
+        for c in &contenders {
+            for (i, (row, expected)) in c
+                .last
+                .as_ref()
+                .expect("ran")
+                .iter()
+                .zip(&reference)
+                .enumerate()
+            {
+                for (j, (&a, &b)) in row.iter().zip(expected).enumerate() {
+                    assert!(
+                        (a - b).abs() <= 1e-12 * b.abs().max(1.0),
+                        "jacobian {n}->{m}: {} [{i}][{j}] is {a}, reverse mode {b}",
+                        c.name
+                    );
+                }
+            }
+        }
+        let times: Vec<f64> = contenders.iter().map(|c| median(&c.seconds)).collect();
+        let _ = writeln!(
+            out,
+            "{:<24}  {:>10}  {:>10}  {:>10}  {:>15.2}x",
+            format!("{n} -> {m}"),
+            format_seconds(times[0]),
+            format_seconds(times[1]),
+            format_seconds(times[2]),
+            times[1] / times[0]
+        );
+    }
+    let mut contenders = vec![
+        contender("forward over reverse", modes::hvp_forward_over_reverse),
+        contender("reverse over reverse", modes::hvp_reverse_over_reverse),
+    ];
+    race(&mut contenders, rounds);
+    let expected = modes::hvp_handwritten();
+    for c in &contenders {
+        for (i, (&a, &b)) in c
+            .last
+            .as_ref()
+            .expect("ran")
+            .iter()
+            .zip(&expected)
+            .enumerate()
+        {
+            assert!(
+                (a - b).abs() <= 1e-10 * b.abs().max(1.0),
+                "hvp: {} [{i}] is {a}, by hand {b}",
+                c.name
+            );
+        }
+    }
+    let (dual, recorded) = (
+        median(&contenders[0].seconds),
+        median(&contenders[1].seconds),
+    );
+    let _ = writeln!(
+        out,
+        "\n{:<24}  {:>10}  {:>10}  {:>16}",
+        format!("hvp ({} inputs)", modes::HVP_INPUTS),
+        "fwd/rev",
+        "rev/rev",
+        "rev/rev / fwd/rev"
+    );
+    let _ = writeln!(
+        out,
+        "{:<24}  {:>10}  {:>10}  {:>15.2}x",
+        "extended Rosenbrock",
+        format_seconds(dual),
+        format_seconds(recorded),
+        recorded / dual
+    );
+    out
+}
+
 /// The process's peak resident memory in bytes, from /proc (Linux only).
 fn peak_resident_bytes() -> Option<usize> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -410,7 +505,10 @@ fn main() -> ExitCode {
     let text = if let Some(nodes) = cli.huge_chain {
         huge_chain(nodes as usize)
     } else {
-        let wanted = |w: Workload| cli.only.is_empty() || cli.only.contains(&w);
+        let wanted = |w: Workload| {
+            // The modes have a table of their own, run only when asked for.
+            (cli.only.is_empty() && w != Workload::Modes) || cli.only.contains(&w)
+        };
         let rounds = usize::from(cli.rounds);
         let mut rows = Vec::new();
         if wanted(Workload::Blog) {
@@ -422,7 +520,17 @@ fn main() -> ExitCode {
         if wanted(Workload::Chain) {
             rows.push(chain_row(rounds));
         }
-        if cli.json { json(&rows) } else { table(&rows) }
+        let mut text = if rows.is_empty() {
+            String::new()
+        } else if cli.json {
+            json(&rows)
+        } else {
+            table(&rows)
+        };
+        if wanted(Workload::Modes) {
+            text += &modes_table(rounds);
+        }
+        text
     };
     let mut stdout = io::stdout().lock();
     match stdout

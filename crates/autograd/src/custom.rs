@@ -441,6 +441,11 @@ impl Customs {
         u32::try_from(index).expect("fewer than 2^32 custom ops on a tape")
     }
 
+    /// Whether no node uses a custom op.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
     /// The op a node keeps the index `index` of.
     pub(crate) fn get(&self, index: f64) -> &CustomOp {
         &self.ops[index as usize].1

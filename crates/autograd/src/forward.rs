@@ -104,6 +104,11 @@ impl Tangents {
         self.snapshot.tape_id == 0
     }
 
+    /// Every node's tangent, by position.
+    pub(crate) fn values(&self) -> &[f64] {
+        &self.tangents
+    }
+
     #[inline]
     #[track_caller]
     fn slot(&self, node: Var<'_>) -> Option<&f64> {

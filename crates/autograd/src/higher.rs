@@ -7,6 +7,7 @@
 use smallvec::SmallVec;
 
 use crate::check::GradCheck;
+use crate::dual;
 use crate::op::{Code, Op};
 use crate::rules;
 use crate::tape::Tape;
@@ -131,13 +132,18 @@ impl<'t> Var<'t> {
     }
 }
 
-/// The Hessian-vector product `H(x)·v` of `f` at `x`, by reverse over
-/// reverse: the gradient is recorded as a graph, dotted with `v`, and
-/// differentiated once more. Costs a small multiple of one gradient,
-/// whatever the size of `x`.
+/// The Hessian-vector product `H(x)·v` of `f` at `x`, by forward over
+/// reverse: one forward sweep gives every node's tangent along `v`, and one
+/// reverse sweep on dual numbers carries those tangents into the adjoints,
+/// whose tangents at the inputs are `H·v`. Nothing is recorded: it costs a
+/// few gradients, whatever the size of `x`. Through a [`CustomOp`] it
+/// records the gradient instead ([`hvp_reverse_over_reverse`]), since only
+/// the op's graph derivative knows its second derivatives.
 ///
 /// `f` builds the function from input leaves on the tape it is given; to
 /// pass a closure stored in a `let`, wrap it with [`function`](crate::function).
+///
+/// [`CustomOp`]: crate::CustomOp
 ///
 /// # Panics
 ///
@@ -154,16 +160,86 @@ pub fn hvp<F>(f: F, x: &[f64], v: &[f64]) -> Vec<f64>
 where
     F: for<'t> Fn(&'t Tape, &[Var<'t>]) -> Var<'t>,
 {
+    check_direction("hvp", x, v);
+    let tape = Tape::new();
+    let inputs: Vec<Var<'_>> = x.iter().map(|&value| tape.var(value)).collect();
+    let output = f(&tape, &inputs);
+    if tape.read().arena.customs.is_empty() {
+        forward_over_reverse(&tape, output, &inputs, v)
+    } else {
+        reverse_over_reverse(&tape, output, &inputs, v)
+    }
+}
+
+/// [`hvp`] by reverse over reverse: the gradient is recorded as a graph
+/// ([`Var::grad_graph`]), dotted with `v`, and differentiated once more.
+/// Slower than forward over reverse (the closing figures of the benchmark
+/// `cargo run --release --bin bench -- --only hvp` compare them), and the
+/// way through custom ops; an independent check of [`hvp`].
+///
+/// # Panics
+///
+/// If `x` and `v` differ in length, or `f` uses a custom op without a
+/// graph derivative.
+///
+/// # Examples
+///
+/// ```
+/// let f = autograd::function(|_, p| p[0] * p[0] * p[1] + p[1].powi(3));
+/// let (x, v) = ([1.0, 2.0], [0.5, -1.0]);
+/// assert_eq!(autograd::hvp_reverse_over_reverse(f, &x, &v), autograd::hvp(f, &x, &v));
+/// ```
+pub fn hvp_reverse_over_reverse<F>(f: F, x: &[f64], v: &[f64]) -> Vec<f64>
+where
+    F: for<'t> Fn(&'t Tape, &[Var<'t>]) -> Var<'t>,
+{
+    check_direction("hvp_reverse_over_reverse", x, v);
+    let tape = Tape::new();
+    let inputs: Vec<Var<'_>> = x.iter().map(|&value| tape.var(value)).collect();
+    let output = f(&tape, &inputs);
+    reverse_over_reverse(&tape, output, &inputs, v)
+}
+
+/// Panics unless the direction has one speed per input.
+#[track_caller]
+fn check_direction(context: &str, x: &[f64], v: &[f64]) {
     assert_eq!(
         x.len(),
         v.len(),
-        "hvp: the point has {} coordinates but the vector has {}",
+        "{context}: the point has {} coordinates but the vector has {}; give one per input",
         x.len(),
         v.len()
     );
-    let tape = Tape::new();
-    let inputs: Vec<Var<'_>> = x.iter().map(|&value| tape.var(value)).collect();
-    let gradient = f(&tape, &inputs).grad_graph(&inputs);
+}
+
+/// `H·v` of `output` with respect to the leaves `inputs`, by a forward sweep
+/// and a reverse sweep on dual numbers.
+fn forward_over_reverse<'t>(
+    tape: &'t Tape,
+    output: Var<'t>,
+    inputs: &[Var<'t>],
+    v: &[f64],
+) -> Vec<f64> {
+    let seeds: Vec<(Var<'t>, f64)> = inputs.iter().copied().zip(v.iter().copied()).collect();
+    let tangents = tape.tangents(&seeds);
+    let state = tape.read();
+    let out = state.position(output) as usize;
+    let second = dual::hessian_vector_sweep(&state.arena, out, tangents.values());
+    inputs
+        .iter()
+        .map(|input| second.get(input.index as usize).copied().unwrap_or(0.0))
+        .collect()
+}
+
+/// `H·v` of `output` with respect to the leaves `inputs`, by recording the
+/// gradient and differentiating its dot product with `v`.
+fn reverse_over_reverse<'t>(
+    tape: &'t Tape,
+    output: Var<'t>,
+    inputs: &[Var<'t>],
+    v: &[f64],
+) -> Vec<f64> {
+    let gradient = output.grad_graph(inputs);
     let directions: Vec<Var<'_>> = v.iter().map(|&d| tape.constant(d)).collect();
     let grads = tape.dot(&gradient, &directions).backward();
     inputs.iter().map(|&input| grads.wrt(input)).collect()
