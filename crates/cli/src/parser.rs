@@ -499,6 +499,14 @@ mod tests {
             ("y = exp + 1", ErrorKind::FunctionAsValue),
             ("y = 2 3", ErrorKind::UnexpectedToken),
             ("y = ()", ErrorKind::ExpectedOperand),
+            ("x = 1; output", ErrorKind::OutputNeedsNames),
+            ("x = 1; output 2", ErrorKind::OutputNeedsNames),
+            ("x = 1; output x,", ErrorKind::OutputNeedsNames),
+            ("x = 1; output x + 1", ErrorKind::OutputNeedsNames),
+            ("x = 1; output y", ErrorKind::UnknownName),
+            ("x = 1; output exp", ErrorKind::FunctionAsValue),
+            ("x = 1; output x, x", ErrorKind::OutputListedTwice),
+            ("x = 1; output x; output x", ErrorKind::OutputTwice),
         ];
         for (source, kind) in cases {
             let e = error(source);
@@ -512,6 +520,29 @@ mod tests {
             error("xs = 1; y = x + 1").help.as_deref(),
             Some("did you mean `xs`?")
         );
+    }
+
+    #[test]
+    fn an_output_statement_lists_the_outputs_in_its_order() {
+        let tape = Tape::new();
+        let program = evaluate(&tape, "a = 1; b = a * 2; c = b + a; output c, a\nd = c").unwrap();
+        let labels: Vec<&str> = program.outputs.iter().map(Output::label).collect();
+        assert_eq!(labels, ["c", "a"]);
+        assert_eq!(program.outputs[1].node.index(), program.inputs[0].1.index());
+        assert_eq!(program.output_statement, Some(29..35));
+        assert!(program.single_output().is_none());
+        // Without one, the last statement is the output, named or not.
+        let program = evaluate(&tape, "a = 1; a * 2").unwrap();
+        assert_eq!(program.single_output().unwrap().label(), "output");
+        assert!(program.single_output().unwrap().name.is_none());
+        // Every name, as bound at the end, in the order first bound.
+        let program = evaluate(&tape, "a = 1; const k = 2; b = a * k; a = b + 1").unwrap();
+        let names: Vec<(&str, f64)> = program
+            .names
+            .iter()
+            .map(|(name, var)| (&**name, var.value()))
+            .collect();
+        assert_eq!(names, [("a", 3.0), ("k", 2.0), ("b", 2.0)]);
     }
 
     #[test]
