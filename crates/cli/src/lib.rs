@@ -92,9 +92,10 @@ FORWARD MODE (--forward NAME=SPEED,...)
   (x=1 alone gives every node's derivative with respect to x). The
   outputs' tangents are the Jacobian times the direction. Only inputs can
   be named, each once, with a finite speed. The output gains a section
-  `tangents along x = 1, y = 0.5:` with `dname/dt = T` for every name
-  that gets a gradient (as bound at the end of the program) and every
-  output; --trace gains a tangent column, and --json the fields below.
+  `tangents along x = 1, y = 0.5:` with a line `dname/dt = T` for each
+  name that gets a gradient (the node it is bound to at the end of the
+  program; an output's name, the output) and for an unnamed output;
+  --trace gains a tangent column, and --json the fields below.
 
 EXAMPLES
   grad 'x = 3; y = x^2 + 2*x'

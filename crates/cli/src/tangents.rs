@@ -9,9 +9,11 @@ use crate::direction::Direction;
 use crate::parser::Program;
 
 /// A heading naming the direction, then `dname/dt = tangent` for each name
-/// (as bound at the end of the program, in the order first bound) that
-/// gets a gradient, and for each output not shown under its name already,
-/// aligned.
+/// that gets a gradient, in the order first bound, aligned. A name stands
+/// for the node it is bound to at the end of the program, except an
+/// output's, which stands for the output (as everywhere else in the
+/// output); an output whose label is no name's (`output`, for an unnamed
+/// last statement) comes last.
 pub(crate) fn list(
     out: &mut dyn Write,
     program: &Program<'_>,
@@ -19,21 +21,20 @@ pub(crate) fn list(
     tangents: &Tangents,
 ) -> io::Result<()> {
     writeln!(out, "tangents along {}:", direction.describe())?;
-    let mut lines: Vec<(&str, f64)> = program
-        .names
+    let output = |label: &str| program.outputs.iter().find(|o| o.label() == label);
+    let named = program.names.iter().map(|(name, var)| {
+        let node = output(name).map_or(*var, |o| o.node);
+        (&**name, node)
+    });
+    let unnamed = program
+        .outputs
         .iter()
-        .filter_map(|(name, var)| Some((&**name, tangents.get(*var)?)))
+        .filter(|o| !program.names.iter().any(|(name, _)| **name == *o.label()))
+        .map(|o| (o.label(), o.node));
+    let lines: Vec<(&str, f64)> = named
+        .chain(unnamed)
+        .filter_map(|(name, node)| Some((name, tangents.get(node)?)))
         .collect();
-    for output in &program.outputs {
-        let label = output.label();
-        let shown = program
-            .names
-            .iter()
-            .any(|(name, var)| &**name == label && var.index() == output.node.index());
-        if !shown && let Some(tangent) = tangents.get(output.node) {
-            lines.push((label, tangent));
-        }
-    }
     let width = lines
         .iter()
         .map(|(name, _)| name.chars().count())
