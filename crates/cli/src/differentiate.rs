@@ -67,7 +67,10 @@ pub(crate) fn differentiate(
         let _ = stderr.write_all(text.as_bytes());
         return 2;
     }
-    let derivatives = match sweeps::run(&program, direction, cli.detect_anomaly, source) {
+    // --json and --trace show every node's gradient; the rest, the inputs'.
+    let every_node = cli.json || cli.trace;
+    let derivatives = match sweeps::run(&program, direction, every_node, cli.detect_anomaly, source)
+    {
         Ok(derivatives) => derivatives,
         Err((span, message, help)) => {
             let text = report::error_at(name, source, &span, &message, help, colour);

@@ -30,7 +30,7 @@ pub(crate) fn table(
         let mut row = Vec::with_capacity(program.inputs.len() + 1);
         row.push(format!("∂{}", output.label()));
         for j in 0..program.inputs.len() {
-            row.push(Shortest(derivatives.jacobian(program, i, j)).to_string());
+            row.push(Shortest(derivatives.jacobian(i, j)).to_string());
         }
         rows.push(row);
     }

@@ -46,7 +46,7 @@ pub(crate) fn write(
         number(&mut line, output.value());
         line.extend_from_slice(b",\"gradients\":");
         object(out, &mut line, inputs(), |_, line, j| {
-            number(line, derivatives.jacobian(program, 0, j));
+            number(line, derivatives.jacobian(0, j));
             Ok(())
         })?;
     } else {
@@ -62,7 +62,7 @@ pub(crate) fn write(
         line.extend_from_slice(b",\"jacobian\":");
         object(out, &mut line, outputs(), |out, line, i| {
             object(out, line, inputs(), |_, line, j| {
-                number(line, derivatives.jacobian(program, i, j));
+                number(line, derivatives.jacobian(i, j));
                 Ok(())
             })
         })?;

@@ -17,7 +17,13 @@ use crate::parser::Program;
 
 /// The sweeps' results.
 pub(crate) struct Derivatives<'t> {
-    /// Every node's gradient, one store per output, in the program's order.
+    /// `∂output/∂input`: a row per output, a column per input, in the
+    /// program's orders.
+    pub(crate) jacobian: Vec<Vec<f64>>,
+    /// Every node's gradient, one store per output, in the program's
+    /// order: kept when [`run`] is asked to keep them, and for a program
+    /// of one output; else empty, so that many outputs cost the Jacobian's
+    /// memory, not a store of every node each.
     pub(crate) grads: Vec<Gradients>,
     /// The `--forward` direction and every node's tangent along it.
     pub(crate) forward: Option<(Direction<'t>, Tangents)>,
@@ -25,9 +31,9 @@ pub(crate) struct Derivatives<'t> {
 
 impl Derivatives<'_> {
     /// `∂output/∂input` for output number `output` and input number
-    /// `input` of `program`.
-    pub(crate) fn jacobian(&self, program: &Program<'_>, output: usize, input: usize) -> f64 {
-        self.grads[output].wrt(program.inputs[input].1)
+    /// `input`.
+    pub(crate) fn jacobian(&self, output: usize, input: usize) -> f64 {
+        self.jacobian[output][input]
     }
 }
 
@@ -35,8 +41,9 @@ impl Derivatives<'_> {
 /// the help.
 pub(crate) type Anomaly = (Range<usize>, String, &'static str);
 
-/// Runs the sweeps for `program` (whose text is `source`): the reverse
-/// sweeps, and the forward sweep when `direction` is given.
+/// Runs the sweeps for `program` (whose text is `source`): a reverse sweep
+/// per output, keeping every node's gradients when `every_node`, and the
+/// forward sweep when `direction` is given.
 ///
 /// # Errors
 ///
@@ -46,61 +53,79 @@ pub(crate) type Anomaly = (Range<usize>, String, &'static str);
 pub(crate) fn run<'t>(
     program: &Program<'t>,
     direction: Option<Direction<'t>>,
+    every_node: bool,
     detect_anomaly: bool,
     source: &str,
 ) -> Result<Derivatives<'t>, Anomaly> {
-    let grads = if detect_anomaly {
-        gradients_without_anomaly(program, source)?
-    } else {
-        program.outputs.iter().map(|o| o.node.backward()).collect()
-    };
+    if detect_anomaly {
+        not_finite_while_reading(program, source)?;
+    }
+    let keep = every_node || program.outputs.len() == 1;
+    let mut jacobian = Vec::with_capacity(program.outputs.len());
+    let mut kept = Vec::new();
+    let mut store = Gradients::new();
+    for output in &program.outputs {
+        let grads = if detect_anomaly {
+            store = output
+                .node
+                .try_backward()
+                .map_err(|anomaly| at_its_node(program, source, &anomaly))?;
+            &store
+        } else {
+            output.node.backward_into(&mut store);
+            &store
+        };
+        jacobian.push(
+            program
+                .inputs
+                .iter()
+                .map(|&(_, var)| grads.wrt(var))
+                .collect(),
+        );
+        if keep {
+            kept.push(std::mem::take(&mut store));
+        }
+    }
     let forward = direction.map(|direction| {
-        let tangents = program
-            .outputs
-            .first()
-            .expect("a program has an output")
-            .node
-            .tape()
-            .tangents(&direction.seeds());
+        let tangents = program.outputs[0].node.tape().tangents(&direction.seeds());
         (direction, tangents)
     });
-    Ok(Derivatives { grads, forward })
+    Ok(Derivatives {
+        jacobian,
+        grads: kept,
+        forward,
+    })
 }
 
-/// The gradients of every output, or the first value that is not finite.
-fn gradients_without_anomaly(
-    program: &Program<'_>,
-    source: &str,
-) -> Result<Vec<Gradients>, Anomaly> {
-    if let Some(note) = program
+/// The first number computed from numbers alone while reading that is not
+/// finite, as an anomaly.
+fn not_finite_while_reading(program: &Program<'_>, source: &str) -> Result<(), Anomaly> {
+    match program
         .notes
         .iter()
         .find(|n| n.kind() == NoteKind::NotFinite)
     {
-        return Err((
+        Some(note) => Err((
             note.span.clone(),
             format!("anomaly while reading: {}", note.message(source)),
             "the first number computed from numbers alone that is not finite; \
              without --detect-anomaly this is a warning",
-        ));
+        )),
+        None => Ok(()),
     }
-    program
-        .outputs
+}
+
+/// The engine's anomaly, at the spot its node was written.
+fn at_its_node(program: &Program<'_>, source: &str, anomaly: &autograd::Anomaly) -> Anomaly {
+    let span = program
+        .origins
         .iter()
-        .map(|output| {
-            output.node.try_backward().map_err(|anomaly| {
-                let span = program
-                    .origins
-                    .iter()
-                    .find(|(node, _)| *node == anomaly.node)
-                    .map_or(0..source.len(), |(_, span)| span.clone());
-                (
-                    span,
-                    anomaly.to_string(),
-                    "the first node whose value or gradient is not finite; \
-                     without --detect-anomaly this is a warning",
-                )
-            })
-        })
-        .collect()
+        .find(|(node, _)| *node == anomaly.node)
+        .map_or(0..source.len(), |(_, span)| span.clone());
+    (
+        span,
+        anomaly.to_string(),
+        "the first node whose value or gradient is not finite; \
+         without --detect-anomaly this is a warning",
+    )
 }

@@ -78,7 +78,7 @@ pub(crate) fn warnings(
     let single = program.single_output().is_some();
     for (i, output) in program.outputs.iter().enumerate() {
         for (j, (name, _)) in program.inputs.iter().enumerate() {
-            let g = derivatives.jacobian(program, i, j);
+            let g = derivatives.jacobian(i, j);
             if g.is_finite() {
                 continue;
             }

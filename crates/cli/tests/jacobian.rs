@@ -230,6 +230,30 @@ fn a_wide_jacobian_is_split_into_blocks_of_columns() {
 }
 
 #[test]
+fn a_long_output_list_is_checked_in_linear_time() {
+    // 100,000 names, the last listed twice: comparing each name with every
+    // one before it would take billions of comparisons.
+    let n = 100_000;
+    let mut program = String::from("x = 0.5\n");
+    for i in 0..n {
+        program.push_str(&format!("y{i} = x * {i}\n"));
+    }
+    let list: Vec<String> = (0..n).map(|i| format!("y{i}")).collect();
+    program.push_str(&format!("output {}, y7\n", list.join(", ")));
+    let start = std::time::Instant::now();
+    let (status, _, err) = grad(&[&program]);
+    let took = start.elapsed();
+    assert_eq!(status, 2);
+    assert!(
+        err.contains("`y7` is listed twice"),
+        "{}",
+        &err[..err.len().min(2_000)]
+    );
+    assert!(err.len() < 4_000, "a {}-byte message", err.len());
+    assert!(took < std::time::Duration::from_secs(20), "took {took:?}");
+}
+
+#[test]
 fn several_outputs_without_inputs_say_what_makes_one() {
     let out = printed(&["const c = 2; a = c * 3; b = c + 1; output a, b"]);
     assert!(out.starts_with("a = 6\nb = 3\n\n(no inputs:"), "{out}");

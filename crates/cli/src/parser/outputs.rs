@@ -5,7 +5,9 @@
 //! name (or by something that can only be a mistaken list); `output = 2`
 //! still binds a name, and a bound name `output` still reads as itself.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 
 use super::{Output, Parser, Value};
 use crate::error::{ErrorKind, SyntaxError};
@@ -48,13 +50,15 @@ impl<'t, 's> Parser<'t, 's> {
         if let Some((first, _)) = &self.outputs {
             return Err(output_twice(self.source, &keyword, first.start));
         }
-        let mut listed: Vec<(Output<'t>, Range<usize>)> = Vec::new();
+        let mut listed: Vec<Output<'t>> = Vec::new();
+        // Where each name listed so far is, to find one listed twice.
+        let mut seen: HashMap<&'s str, usize> = HashMap::new();
         // What the next name follows: the keyword, then each comma.
         let mut after = (Token::Ident(KEYWORD), keyword.clone());
         loop {
             let (name, span) = self.listed_name(&after)?;
-            if let Some((_, first)) = listed.iter().find(|(o, _)| o.name.as_deref() == Some(name)) {
-                return Err(listed_twice(self.source, name, &span, first.start));
+            if let Some(&first) = seen.get(name) {
+                return Err(listed_twice(self.source, name, &span, first));
             }
             let Some(binding) = self.bindings.get(name) else {
                 return Err(self.unknown_output(name, span));
@@ -62,8 +66,11 @@ impl<'t, 's> Parser<'t, 's> {
             let Value::Node(node) = binding.value else {
                 unreachable!("internal error: every name is bound to a node");
             };
-            let name = Some(std::rc::Rc::clone(&binding.name));
-            listed.push((Output { name, node }, span.clone()));
+            listed.push(Output {
+                name: Some(Rc::clone(&binding.name)),
+                node,
+            });
+            seen.insert(name, span.start);
             match self.tokens.peek_at(0)? {
                 None
                 | Some(Spanned {
@@ -87,7 +94,7 @@ impl<'t, 's> Parser<'t, 's> {
                         at.clone(),
                         format!(
                             "expected `,` or the end of the statement after the output {}, found {}",
-                            quoted(listed.last().map_or("", |(o, _)| o.label())),
+                            quoted(listed.last().map_or("", Output::label)),
                             token.describe()
                         ),
                     )
@@ -96,7 +103,7 @@ impl<'t, 's> Parser<'t, 's> {
             }
         }
         self.end_of_statement()?;
-        self.outputs = Some((keyword, listed.into_iter().map(|(o, _)| o).collect()));
+        self.outputs = Some((keyword, listed));
         Ok(())
     }
 
