@@ -1,15 +1,16 @@
-//! From a program's text to what `grad` prints: record it, differentiate
-//! it, warn, and write the output the options ask for.
+//! From a program's text to what `grad` prints: record it, read the
+//! options against it, run the sweeps, warn, and write the output the
+//! options ask for.
 
 use std::io::{BufWriter, Write};
-use std::ops::Range;
 use std::path::Path;
 
 use autograd::{Gradients, Tape};
 
-use crate::note::NoteKind;
+use crate::names::quoted;
 use crate::parser::{Program, evaluate};
-use crate::{Cli, json, output, report, warnings};
+use crate::sweeps::Derivatives;
+use crate::{Cli, direction, json, output, report, sweeps, trace, warnings};
 
 /// Output is written through a buffer of this many bytes.
 const OUTPUT_BUFFER: usize = 64 << 10;
@@ -35,19 +36,49 @@ pub(crate) fn differentiate(
             return 2;
         }
     };
-    let grads = if cli.detect_anomaly {
-        match gradients_without_anomaly(&program, source) {
-            Ok(grads) => grads,
-            Err((span, message, help)) => {
-                let text = report::anomaly(name, source, &span, &message, help, colour);
+    let direction = match &cli.forward {
+        Some(text) => match direction::parse(text, &program) {
+            Ok(direction) => Some(direction),
+            Err(e) => {
+                let text = report::option_error("--forward", text, &e, colour);
                 let _ = stderr.write_all(text.as_bytes());
-                return 1;
+                return 2;
             }
-        }
-    } else {
-        program.output.backward()
+        },
+        None => None,
     };
-    for warning in warnings::warnings(source, &tape, &program, &grads, MOST_WARNINGS) {
+    if cli.dot.is_some()
+        && let Some(keyword) = &program.output_statement
+        && program.outputs.len() > 1
+    {
+        let names: Vec<String> = program.outputs.iter().map(|o| quoted(o.label())).collect();
+        let text = report::error_at(
+            name,
+            source,
+            keyword,
+            &format!(
+                "--dot draws the graph of one output, and this statement lists {}: {}",
+                program.outputs.len(),
+                names.join(", ")
+            ),
+            "list one name here to draw its graph with its gradients (`output y`), or leave out --dot",
+            colour,
+        );
+        let _ = stderr.write_all(text.as_bytes());
+        return 2;
+    }
+    // --json and --trace show every node's gradient; the rest, the inputs'.
+    let every_node = cli.json || cli.trace;
+    let derivatives = match sweeps::run(&program, direction, every_node, cli.detect_anomaly, source)
+    {
+        Ok(derivatives) => derivatives,
+        Err((span, message, help)) => {
+            let text = report::error_at(name, source, &span, &message, help, colour);
+            let _ = stderr.write_all(text.as_bytes());
+            return 1;
+        }
+    };
+    for warning in warnings::warnings(source, &tape, &program, &derivatives, MOST_WARNINGS) {
         let text = match &warning.span {
             Some(span) => report::warning(
                 name,
@@ -63,17 +94,17 @@ pub(crate) fn differentiate(
     }
     let mut out = BufWriter::with_capacity(OUTPUT_BUFFER, stdout);
     let written = if cli.json {
-        json::write(&mut out, &tape, &program, &grads)
+        json::write(&mut out, &tape, &program, &derivatives)
     } else if cli.trace {
-        output::trace(&mut out, &tape, &program, &grads)
+        trace::write(&mut out, &tape, &program, &derivatives)
     } else {
-        output::plain(&mut out, &program, &grads)
+        output::plain(&mut out, &program, &derivatives)
     };
     if written.and_then(|()| out.flush()).is_err() {
         return 0; // a closed pipe
     }
     if let Some(path) = &cli.dot
-        && let Err(e) = write_dot(path, &program, &grads)
+        && let Err(e) = write_dot(path, &program, &derivatives)
     {
         let _ = writeln!(stderr, "grad: cannot write {}: {e}", path.display());
         return 2;
@@ -81,43 +112,19 @@ pub(crate) fn differentiate(
     0
 }
 
-/// The gradients, or the first value that is not finite: a number computed
-/// from numbers alone while reading, else the engine's first anomalous node.
-/// An anomaly comes back as its span, message and help.
-fn gradients_without_anomaly(
+/// Writes the graph of the one output, with its gradients, as Graphviz DOT
+/// to `path`.
+fn write_dot(
+    path: &Path,
     program: &Program<'_>,
-    source: &str,
-) -> Result<Gradients, (Range<usize>, String, &'static str)> {
-    if let Some(note) = program
-        .notes
-        .iter()
-        .find(|n| n.kind() == NoteKind::NotFinite)
-    {
-        return Err((
-            note.span.clone(),
-            format!("anomaly while reading: {}", note.message(source)),
-            "the first number computed from numbers alone that is not finite; \
-             without --detect-anomaly this is a warning",
-        ));
-    }
-    program.output.try_backward().map_err(|anomaly| {
-        let span = program
-            .origins
-            .iter()
-            .find(|(node, _)| *node == anomaly.node)
-            .map_or(0..source.len(), |(_, span)| span.clone());
-        (
-            span,
-            anomaly.to_string(),
-            "the first node whose value or gradient is not finite; \
-             without --detect-anomaly this is a warning",
-        )
-    })
-}
-
-/// Writes the graph as Graphviz DOT to `path`.
-fn write_dot(path: &Path, program: &Program<'_>, grads: &Gradients) -> std::io::Result<()> {
+    derivatives: &Derivatives<'_>,
+) -> std::io::Result<()> {
+    let grads: &Gradients = &derivatives.grads[0];
     let mut file = BufWriter::new(std::fs::File::create(path)?);
-    write!(file, "{}", program.output.dot().with_gradients(grads))?;
+    write!(
+        file,
+        "{}",
+        program.outputs[0].node.dot().with_gradients(grads)
+    )?;
     file.flush()
 }

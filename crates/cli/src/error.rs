@@ -33,6 +33,17 @@ pub enum ErrorKind {
     FunctionAsValue,
     /// Parentheses, calls, unary minus or `^` nested past the limit.
     TooDeep,
+    /// An `output` statement that lists no names, or lists something other
+    /// than a name.
+    OutputNeedsNames,
+    /// A name listed twice in an `output` statement.
+    OutputListedTwice,
+    /// A second `output` statement.
+    OutputTwice,
+    /// A bad `--forward` direction: a malformed `NAME=SPEED` pair, a name
+    /// that is not an input, a speed that is not a finite number, or an
+    /// input given twice. Its span points into the option's text.
+    BadDirection,
 }
 
 /// An error in a program's text, with the span it points at.

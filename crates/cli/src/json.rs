@@ -1,41 +1,91 @@
 //! `--json`: one document, written to the output node by node as it is
 //! produced, so that no copy of it is ever held in memory.
 //!
-//! `{"value": V, "gradients": {input: G, ...}, "nodes": [NODE, ...]}`, each
-//! NODE `{"id", "name", "op", "parents", ["scalar", "scalar_side",] "value",
-//! "grad"}`. Finite numbers are written exactly (the shortest digits that
-//! read back as the same `f64`); NaN and the infinities, which JSON lacks,
-//! as the strings `"NaN"`, `"inf"` and `"-inf"`; `null` only for what is
-//! absent: an unnamed node's name, a constant's gradient.
+//! One output: `{"value": V, "gradients": {input: G, ...}, "nodes": [NODE,
+//! ...]}`, each NODE `{"id", "name", "op", "parents", ["scalar",
+//! "scalar_side",] "value", "grad"}`.
+//!
+//! Several outputs (`output a, b`): `{"outputs": [name, ...], "inputs":
+//! [name, ...], "values": {output: V, ...}, "jacobian": {output: {input: J,
+//! ...}, ...}, "nodes": [...]}`, each NODE with `"grads": {output: G, ...}`
+//! in place of `"grad"`.
+//!
+//! With `--forward`, both add `"direction": {input: SPEED, ...}` (every
+//! input, 0 for one not named) and the outputs' tangents, `"tangent": T`
+//! beside `"value"` or `"tangents": {output: T, ...}` beside `"values"`;
+//! and each NODE gets `"tangent"`.
+//!
+//! Finite numbers are written exactly (the shortest digits that read back
+//! as the same `f64`); NaN and the infinities, which JSON lacks, as the
+//! strings `"NaN"`, `"inf"` and `"-inf"`; `null` only for what is absent:
+//! an unnamed node's name, the gradients and tangent of a node that gets
+//! none (a constant).
 
 use std::io::{self, Write};
 
-use autograd::{Gradients, ScalarSide, Tape, Var};
+use autograd::{ScalarSide, Tape, Var};
 
-use crate::parser::Program;
+use crate::parser::{Output, Program};
+use crate::sweeps::Derivatives;
 
 /// Writes the document for `program` to `out`.
 pub(crate) fn write(
     out: &mut dyn Write,
     tape: &Tape,
     program: &Program<'_>,
-    grads: &Gradients,
+    derivatives: &Derivatives<'_>,
 ) -> io::Result<()> {
     // Each piece is put together in `line`, then written in one call.
     let mut line = Vec::with_capacity(256);
-    line.extend_from_slice(b"{\"value\":");
-    number(&mut line, program.output.value());
-    line.extend_from_slice(b",\"gradients\":{");
-    for (i, (name, var)) in program.inputs.iter().enumerate() {
-        if i > 0 {
-            line.push(b',');
-        }
-        string(&mut line, name);
-        line.push(b':');
-        number(&mut line, grads.wrt(*var));
-        flush(out, &mut line)?;
+    let inputs = || program.inputs.iter().map(|(name, _)| &**name);
+    let outputs = || program.outputs.iter().map(Output::label);
+    let single = program.single_output().is_some();
+    if single {
+        let output = program.outputs[0].node;
+        line.extend_from_slice(b"{\"value\":");
+        number(&mut line, output.value());
+        line.extend_from_slice(b",\"gradients\":");
+        object(out, &mut line, inputs(), |_, line, j| {
+            number(line, derivatives.jacobian(0, j));
+            Ok(())
+        })?;
+    } else {
+        line.extend_from_slice(b"{\"outputs\":");
+        array(out, &mut line, outputs())?;
+        line.extend_from_slice(b",\"inputs\":");
+        array(out, &mut line, inputs())?;
+        line.extend_from_slice(b",\"values\":");
+        object(out, &mut line, outputs(), |_, line, i| {
+            number(line, program.outputs[i].node.value());
+            Ok(())
+        })?;
+        line.extend_from_slice(b",\"jacobian\":");
+        object(out, &mut line, outputs(), |out, line, i| {
+            object(out, line, inputs(), |_, line, j| {
+                number(line, derivatives.jacobian(i, j));
+                Ok(())
+            })
+        })?;
     }
-    line.extend_from_slice(b"},\"nodes\":[");
+    if let Some((direction, tangents)) = &derivatives.forward {
+        line.extend_from_slice(b",\"direction\":");
+        object(out, &mut line, inputs(), |_, line, j| {
+            number(line, direction.speeds[j].2);
+            Ok(())
+        })?;
+        if single {
+            line.extend_from_slice(b",\"tangent\":");
+            optional(&mut line, tangents.get(program.outputs[0].node));
+        } else {
+            line.extend_from_slice(b",\"tangents\":");
+            object(out, &mut line, outputs(), |_, line, i| {
+                optional(line, tangents.get(program.outputs[i].node));
+                Ok(())
+            })?;
+        }
+    }
+    line.extend_from_slice(b",\"nodes\":[");
+    flush(out, &mut line)?;
     for index in 0..tape.len() {
         let Some(node) = tape.node(index) else {
             continue;
@@ -43,11 +93,52 @@ pub(crate) fn write(
         if index > 0 {
             line.push(b',');
         }
-        write_node(&mut line, index, node, grads);
+        write_node(&mut line, index, node, program, derivatives);
         flush(out, &mut line)?;
     }
     line.extend_from_slice(b"]}\n");
     flush(out, &mut line)
+}
+
+/// An object with each of `keys` in turn, and the value `value` writes for
+/// the key at each index; what is put together is written after each.
+fn object<'k>(
+    out: &mut dyn Write,
+    line: &mut Vec<u8>,
+    keys: impl Iterator<Item = &'k str>,
+    mut value: impl FnMut(&mut dyn Write, &mut Vec<u8>, usize) -> io::Result<()>,
+) -> io::Result<()> {
+    line.push(b'{');
+    for (i, key) in keys.enumerate() {
+        if i > 0 {
+            line.push(b',');
+        }
+        string(line, key);
+        line.push(b':');
+        value(out, line, i)?;
+        flush(out, line)?;
+    }
+    line.push(b'}');
+    Ok(())
+}
+
+/// An array of the strings `items`; what is put together is written after
+/// each.
+fn array<'k>(
+    out: &mut dyn Write,
+    line: &mut Vec<u8>,
+    items: impl Iterator<Item = &'k str>,
+) -> io::Result<()> {
+    line.push(b'[');
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            line.push(b',');
+        }
+        string(line, item);
+        flush(out, line)?;
+    }
+    line.push(b']');
+    Ok(())
 }
 
 /// Writes `line` to `out` and empties it.
@@ -58,7 +149,13 @@ fn flush(out: &mut dyn Write, line: &mut Vec<u8>) -> io::Result<()> {
 }
 
 /// One node's object, for the node at `index`.
-fn write_node(line: &mut Vec<u8>, index: usize, node: Var<'_>, grads: &Gradients) {
+fn write_node(
+    line: &mut Vec<u8>,
+    index: usize,
+    node: Var<'_>,
+    program: &Program<'_>,
+    derivatives: &Derivatives<'_>,
+) {
     line.extend_from_slice(b"{\"id\":");
     integer(line, index);
     line.extend_from_slice(b",\"name\":");
@@ -87,12 +184,40 @@ fn write_node(line: &mut Vec<u8>, index: usize, node: Var<'_>, grads: &Gradients
     }
     line.extend_from_slice(b",\"value\":");
     number(line, node.value());
-    line.extend_from_slice(b",\"grad\":");
-    match grads.get(node) {
-        Some(g) => number(line, g),
-        None => line.extend_from_slice(b"null"),
+    if program.single_output().is_some() {
+        line.extend_from_slice(b",\"grad\":");
+        optional(line, derivatives.grads[0].get(node));
+    } else {
+        line.extend_from_slice(b",\"grads\":");
+        // A node gets a gradient from every output or from none.
+        if derivatives.grads[0].get(node).is_some() {
+            line.push(b'{');
+            for (i, output) in program.outputs.iter().enumerate() {
+                if i > 0 {
+                    line.push(b',');
+                }
+                string(line, output.label());
+                line.push(b':');
+                optional(line, derivatives.grads[i].get(node));
+            }
+            line.push(b'}');
+        } else {
+            line.extend_from_slice(b"null");
+        }
+    }
+    if let Some((_, tangents)) = &derivatives.forward {
+        line.extend_from_slice(b",\"tangent\":");
+        optional(line, tangents.get(node));
     }
     line.push(b'}');
+}
+
+/// A number, or `null` for none.
+fn optional(line: &mut Vec<u8>, x: Option<f64>) {
+    match x {
+        Some(x) => number(line, x),
+        None => line.extend_from_slice(b"null"),
+    }
 }
 
 /// A number: exact when finite, else `"NaN"`, `"inf"` or `"-inf"`.

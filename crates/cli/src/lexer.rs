@@ -87,6 +87,17 @@ impl<'s> Lexer<'s> {
         }
     }
 
+    /// A lexer that reads `source` from byte `pos`, which must start a
+    /// token or the space before one: for looking ahead without disturbing
+    /// the parser's own lexer.
+    pub(crate) fn at(source: &'s str, pos: usize) -> Self {
+        Lexer {
+            source,
+            pos,
+            notes: Vec::new(),
+        }
+    }
+
     /// The source byte at `index`, if there is one.
     pub(crate) fn byte_at(&self, index: usize) -> Option<u8> {
         self.source.as_bytes().get(index).copied()

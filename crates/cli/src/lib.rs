@@ -1,5 +1,7 @@
 //! The `grad` command: build any expression graph from text, then see its
-//! value, the gradient with respect to every input, and every node.
+//! value, the gradient with respect to every input, and every node; or,
+//! for several outputs, their Jacobian; and every node's tangent along a
+//! direction in the inputs.
 //!
 //! The binary is a thin shell around [`run`], which the tests call in
 //! process.
@@ -18,9 +20,11 @@
 #![deny(missing_docs)]
 
 mod differentiate;
+mod direction;
 mod error;
 mod excerpt;
 mod fold;
+mod jacobian;
 mod json;
 mod lexer;
 mod names;
@@ -28,7 +32,11 @@ mod note;
 mod output;
 mod parser;
 mod report;
+mod sweeps;
+mod table;
+mod tangents;
 mod tokens;
+mod trace;
 mod warnings;
 
 use std::ffi::OsString;
@@ -39,7 +47,7 @@ use clap::Parser;
 
 pub use error::{ErrorKind, SyntaxError};
 pub use note::{Note, NoteKind, What};
-pub use parser::{MAX_DEPTH, OddOperand, Program, evaluate};
+pub use parser::{MAX_DEPTH, OddOperand, Output, Program, evaluate};
 
 /// The language, shown by `grad --help`; `{FUNCTIONS}` stands for the
 /// engine's list of functions.
@@ -54,8 +62,20 @@ const LANGUAGE: &str = r#"THE LANGUAGE
   const c = 2         a constant, of a number or numbers alone: no gradient
   name = expr         binds the expression's node to the name
   expr                an expression statement
-  The last statement is the output. Rebinding a name to an expression
-  (c = c + 1) reads its previous value.
+  output y, z         the outputs, by name: names bound before this
+                      statement, each read where it stands (as any use of
+                      a name is), each listed once; one such statement at
+                      most, anywhere after its names
+  Without an `output` statement the last statement is the output; with
+  one, the names it lists are the outputs and the last statement is just a
+  statement. One output gets its value and its gradient with respect to
+  every input; several get their values and the Jacobian: a table with a
+  row per output and a column per input, holding ∂y/∂x where row ∂y meets
+  column ∂x (wide tables are split into blocks of columns). Each row is
+  computed by a reverse sweep of its own, so it is exactly what `output y`
+  alone prints. `output` is a keyword only at the start of a statement and
+  before a name: `output = 2` binds a name. Rebinding a name to an
+  expression (c = c + 1) reads its previous value.
 
   Expressions: numbers (2, 0.05, 1e-3), names, + - * /, unary -, ^ (right
   associative, binding tighter than unary minus: -x^2 is -(x^2), 2^3^2 is
@@ -66,11 +86,27 @@ const LANGUAGE: &str = r#"THE LANGUAGE
   unary minus and each `^` opens one level until its operand ends, so
   ((x)), exp(exp(x)), --x and x^2^2 are each two levels.
 
+FORWARD MODE (--forward NAME=SPEED,...)
+  One forward sweep gives every node's tangent: how fast it changes while
+  each input named moves at its speed and the other inputs stay still
+  (x=1 alone gives every node's derivative with respect to x). The
+  outputs' tangents are the Jacobian times the direction. Only inputs can
+  be named, each once, with a finite speed. The output gains a section
+  `tangents along x = 1, y = 0.5:` with a line `dname/dt = T` for each
+  name that gets a gradient (the node it is bound to at the end of the
+  program; an output's name, the output) and for an unnamed output;
+  --trace gains a tangent column, and --json the fields below.
+
 EXAMPLES
   grad 'x = 3; y = x^2 + 2*x'
   grad --trace 'w = 0.4; b = 0.6; const x = 0.59; out = sigmoid(w*x + b)'
   echo 'a = 2; b = 3; pow(a, b)' | grad --json
   grad -f network.txt --dot graph.dot
+  grad 'r = 2; theta = 0.3; x = r*cos(theta); y = r*sin(theta); output x, y'
+  grad --forward theta=1 \
+      'r = 2; theta = 0.3; x = r*cos(theta); y = r*sin(theta); output x, y'
+  { cat examples/programs/blog.grad; echo 'output E_o1, E_o2'; } | grad
+      (the blog network's two errors against its eight weights)
 
 JSON OUTPUT (--json)
   {"value": V, "gradients": {"x": G, ...}, "nodes": [NODE, ...]}, each NODE
@@ -80,15 +116,28 @@ JSON OUTPUT (--json)
   "scalar": 10, "scalar_side": "right"}. Numbers are exact: each reads back
   as the same 64-bit float. JSON has no NaN or infinity, so those are the
   strings "NaN", "inf" and "-inf"; null is only an unnamed node's "name" and
-  the "grad" of a node that gets none (a constant).
+  the "grad" of a node that gets none (a constant), and below its "grads"
+  and "tangent".
+  With several outputs (output y, z) the document is {"outputs": ["y", "z"],
+  "inputs": ["x", ...], "values": {"y": V, "z": V}, "jacobian": {"y": {"x":
+  J, ...}, "z": {...}}, "nodes": [NODE, ...]}, where "jacobian"["y"]["x"]
+  is ∂y/∂x, and each NODE has "grads": {"y": G, "z": G}, the gradient of
+  each output with respect to it (null for a node that gets none), in
+  place of "grad".
+  --forward adds "direction": {"x": SPEED, ...} (every input; 0 for those
+  not named), the outputs' tangents ("tangent": T beside "value", or
+  "tangents": {"y": T, "z": T} beside "values") and each NODE's "tangent"
+  (null for a node that gets no gradient).
 
 WARNINGS AND EXIT STATUS
   0 on success; 2 on bad input (the message shows the line, the column and
-  the spot). inf and NaN values are not errors: they are reported as warnings
-  naming the node, or the arithmetic on numbers (1/0, 0/0), that produced
-  them, unless --detect-anomaly makes the first of them an error (exit
-  status 1). A number too small for a 64-bit float (1e-400) reads as 0, with
-  a warning."#;
+  the spot; for --forward, the column in its text). inf and NaN values are
+  not errors: they are reported as warnings naming the node, or the
+  arithmetic on numbers (1/0, 0/0), that produced them, as are gradients
+  and tangents that are not finite. --detect-anomaly makes the first value
+  or gradient that is not finite an error instead (exit status 1; tangents
+  stay warnings). A number too small for a 64-bit float (1e-400) reads as
+  0, with a warning."#;
 
 /// The text of `grad --help` after the options: [`LANGUAGE`] with the
 /// functions the engine can call by name, wrapped at 76 columns.
@@ -108,7 +157,8 @@ fn language() -> String {
 }
 
 /// Differentiates a program given as text: prints its value and the
-/// gradient of the output with respect to every input.
+/// gradient of the output with respect to every input, or the values and
+/// the Jacobian of several outputs.
 #[derive(Parser, Debug)]
 #[command(name = "grad", version, about, after_long_help = language())]
 struct Cli {
@@ -123,14 +173,21 @@ struct Cli {
         conflicts_with = "program"
     )]
     file: Option<PathBuf>,
-    /// Print the whole tape: every node's id, name, op, parents, value and gradient.
+    /// Print the whole tape: every node's id, name, op, parents, value and
+    /// gradient (a column per output: `grad y`), and tangent with --forward.
     #[arg(long)]
     trace: bool,
-    /// Print one JSON object: value, gradients and every node (see JSON
-    /// OUTPUT below).
+    /// Print one JSON object: the values, the gradients or the Jacobian,
+    /// and every node (see JSON OUTPUT below).
     #[arg(long, conflicts_with = "trace")]
     json: bool,
-    /// Also write the graph as Graphviz DOT to FILE.
+    /// Also print every node's tangent along a direction in the inputs, by
+    /// one forward sweep: each input named moves at its speed, the others
+    /// stay still (e.g. --forward x=1,y=0.5; see FORWARD MODE below).
+    #[arg(long, value_name = "NAME=SPEED,...")]
+    forward: Option<String>,
+    /// Also write the graph as Graphviz DOT to FILE (of a program with one
+    /// output).
     #[arg(long, value_name = "FILE")]
     dot: Option<PathBuf>,
     /// Stop at the first value or gradient that is NaN or infinite, with an

@@ -1,34 +1,71 @@
-//! What `grad` prints without `--json`: the value and gradients, or the
-//! trace. Both are written straight to the output.
+//! What `grad` prints without `--json` or `--trace`: the value of each
+//! output, then the gradients of one output or the Jacobian of several,
+//! then the tangents along the `--forward` direction.
 
 use std::io::{self, Write};
 
-use autograd::{Gradients, Shortest, Tape};
+use autograd::{Gradients, Shortest};
 
-use crate::parser::Program;
+use crate::parser::{Output, Program};
+use crate::sweeps::Derivatives;
+use crate::{jacobian, tangents};
 
-/// The output's display name: the name it was bound to, or `output`.
-fn output_name<'p>(program: &'p Program<'_>) -> &'p str {
-    program.output_name.as_deref().unwrap_or("output")
-}
+/// What is printed in place of gradients when the program has no inputs.
+const NO_INPUTS: &str = "(no inputs: a name bound to a number, like `x = 1.5` or `x = 2*3`, \
+                         is an input and gets a gradient)";
 
-/// `y = value`, a blank line, then `∂y/∂x = gradient` for each input,
-/// aligned.
+/// The values; a blank line; `∂y/∂x = gradient` for each input, aligned,
+/// or the Jacobian table of several outputs; then the tangents.
 pub(crate) fn plain(
     out: &mut dyn Write,
     program: &Program<'_>,
+    derivatives: &Derivatives<'_>,
+) -> io::Result<()> {
+    values(out, program)?;
+    writeln!(out)?;
+    if program.inputs.is_empty() {
+        writeln!(out, "{NO_INPUTS}")?;
+    } else if let Some(output) = program.single_output() {
+        gradients(out, program, output, &derivatives.grads[0])?;
+    } else {
+        jacobian::table(out, program, derivatives)?;
+    }
+    if let Some((direction, tangents)) = &derivatives.forward {
+        writeln!(out)?;
+        tangents::list(out, program, direction, tangents)?;
+    }
+    Ok(())
+}
+
+/// `y = value` for each output, one a line, the `=` aligned.
+pub(crate) fn values(out: &mut dyn Write, program: &Program<'_>) -> io::Result<()> {
+    let width = program
+        .outputs
+        .iter()
+        .map(|o| o.label().chars().count())
+        .max()
+        .unwrap_or(0);
+    for output in &program.outputs {
+        let label = output.label();
+        let pad = width - label.chars().count();
+        writeln!(
+            out,
+            "{label}{:pad$} = {}",
+            "",
+            Shortest(output.node.value())
+        )?;
+    }
+    Ok(())
+}
+
+/// `∂y/∂x = gradient` for each input, aligned.
+fn gradients(
+    out: &mut dyn Write,
+    program: &Program<'_>,
+    output: &Output<'_>,
     grads: &Gradients,
 ) -> io::Result<()> {
-    let name = output_name(program);
-    writeln!(out, "{name} = {}", Shortest(program.output.value()))?;
-    if program.inputs.is_empty() {
-        return writeln!(
-            out,
-            "\n(no inputs: a name bound to a number, like `x = 1.5` or `x = 2*3`, is an input \
-             and gets a gradient)"
-        );
-    }
-    writeln!(out)?;
+    let name = output.label();
     let width = program
         .inputs
         .iter()
@@ -45,20 +82,4 @@ pub(crate) fn plain(
         )?;
     }
     Ok(())
-}
-
-/// The value line, then the whole tape with every node's gradient.
-pub(crate) fn trace(
-    out: &mut dyn Write,
-    tape: &Tape,
-    program: &Program<'_>,
-    grads: &Gradients,
-) -> io::Result<()> {
-    write!(
-        out,
-        "{} = {}\n\n{}",
-        output_name(program),
-        Shortest(program.output.value()),
-        tape.trace().with_gradients(grads)
-    )
 }

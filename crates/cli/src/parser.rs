@@ -7,6 +7,7 @@
 //! Nesting (parentheses, calls, unary minus, `^`) recurses, up to a limit.
 
 mod expression;
+mod outputs;
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -28,12 +29,17 @@ pub use expression::MAX_DEPTH;
 /// A program recorded on a tape.
 #[derive(Debug)]
 pub struct Program<'t> {
-    /// The last statement's value: what the gradients are of.
-    pub output: Var<'t>,
-    /// The name the last statement bound, if it bound one.
-    pub output_name: Option<String>,
+    /// What the derivatives are of, never empty: the names an `output`
+    /// statement lists, in its order; without one, the last statement's
+    /// value alone.
+    pub outputs: Vec<Output<'t>>,
+    /// Where the keyword of the `output` statement is, if there is one.
+    pub output_statement: Option<Range<usize>>,
     /// Every input variable (a name bound to a number), in the order bound.
     pub inputs: Vec<(Rc<str>, Var<'t>)>,
+    /// Every name with the node it is bound to at the end of the program,
+    /// in the order first bound.
+    pub names: Vec<(Rc<str>, Var<'t>)>,
     /// Where in the source each computed node was written: `(node index,
     /// span)`.
     pub origins: Vec<(usize, Range<usize>)>,
@@ -42,6 +48,35 @@ pub struct Program<'t> {
     /// What was noted while reading: literals that read as 0, and numbers
     /// computed from numbers alone that are not finite.
     pub notes: Vec<Note>,
+}
+
+/// An output of a program: a node, and the name it was listed or bound by.
+#[derive(Clone, Debug)]
+pub struct Output<'t> {
+    /// The name; `None` for a last statement that binds none (`x^2`).
+    pub name: Option<Rc<str>>,
+    /// The node.
+    pub node: Var<'t>,
+}
+
+impl Output<'_> {
+    /// The name the output is shown by: its own, or `output`.
+    #[must_use]
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or("output")
+    }
+}
+
+impl<'t> Program<'t> {
+    /// The output when there is only one: the one name of an `output`
+    /// statement, or the last statement's value.
+    #[must_use]
+    pub fn single_output(&self) -> Option<&Output<'t>> {
+        match self.outputs.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        }
+    }
 }
 
 /// A number operand that is not finite (`x * (1e308*10)`), and where it
@@ -80,7 +115,8 @@ struct Binding<'t> {
 ///
 /// A name bound to a number, or to an expression of numbers alone
 /// (`x = -2^2`, `x = sqrt(2)`), is an input; `const` binds such a number as
-/// a constant.
+/// a constant. The outputs are the names an `output` statement lists, else
+/// the last statement's value.
 ///
 /// Nesting recurses: [`MAX_DEPTH`] levels take a few MiB of stack in a
 /// debug build, more than a test thread has; [`run`](crate::run) parses on
@@ -101,6 +137,7 @@ pub fn evaluate<'t>(tape: &'t Tape, source: &str) -> Result<Program<'t>, SyntaxE
         inputs: Vec::new(),
         origins: Vec::new(),
         odd_operands: Vec::new(),
+        outputs: None,
     }
     .program()
 }
@@ -119,6 +156,8 @@ struct Parser<'t, 's> {
     inputs: Vec<(Rc<str>, Var<'t>)>,
     origins: Vec<(usize, Range<usize>)>,
     odd_operands: Vec<OddOperand>,
+    /// The `output` statement's keyword and outputs, once read.
+    outputs: Option<(Range<usize>, Vec<Output<'t>>)>,
 }
 
 impl<'t, 's> Parser<'t, 's> {
@@ -137,24 +176,45 @@ impl<'t, 's> Parser<'t, 's> {
             )
             .help("write an expression, for example: x = 2; y = x^2 + 3*x"));
         };
-        let output = match value {
-            Value::Node(v) => v,
-            Value::Number(n) => self.tape.constant(n.x),
+        let (outputs, output_statement) = match self.outputs.take() {
+            Some((keyword, outputs)) => (outputs, Some(keyword)),
+            None => {
+                let node = match value {
+                    Value::Node(v) => v,
+                    Value::Number(n) => self.tape.constant(n.x),
+                };
+                let name = name.map(Rc::from);
+                (vec![Output { name, node }], None)
+            }
         };
         let mut notes = std::mem::take(&mut self.folder.notes);
         notes.extend(self.tokens.take_notes());
+        let names = self
+            .names
+            .iter()
+            .filter_map(|name| match self.bindings[name].value {
+                Value::Node(node) => Some((Rc::clone(name), node)),
+                Value::Number(_) => None,
+            })
+            .collect();
         Ok(Program {
-            output,
-            output_name: name.map(str::to_owned),
+            outputs,
+            output_statement,
             inputs: self.inputs,
+            names,
             origins: self.origins,
             odd_operands: self.odd_operands,
             notes,
         })
     }
 
-    /// One statement, and the end of it; `None` for an empty one.
+    /// One statement, and the end of it; `None` for an empty one and for
+    /// the `output` statement.
     fn statement(&mut self) -> Result<Option<(Value<'t>, Option<&'s str>)>, SyntaxError> {
+        if self.at_output_statement()? {
+            self.output_statement()?;
+            return Ok(None);
+        }
         let binding = matches!(self.tokens.peek()?, Some(Token::Ident(_)))
             && matches!(self.tokens.peek_at(1)?, Some(t) if t.token == Token::Equals);
         let result = match self.tokens.peek()? {
@@ -372,13 +432,14 @@ mod tests {
     fn run(source: &str) -> (f64, Vec<(String, f64)>) {
         let tape = Tape::new();
         let program = evaluate(&tape, source).unwrap();
-        let grads = program.output.backward();
+        let output = program.single_output().unwrap().node;
+        let grads = output.backward();
         let inputs = program
             .inputs
             .iter()
             .map(|(n, v)| (n.to_string(), grads.wrt(*v)))
             .collect();
-        (program.output.value(), inputs)
+        (output.value(), inputs)
     }
 
     fn error(source: &str) -> SyntaxError {
@@ -438,6 +499,14 @@ mod tests {
             ("y = exp + 1", ErrorKind::FunctionAsValue),
             ("y = 2 3", ErrorKind::UnexpectedToken),
             ("y = ()", ErrorKind::ExpectedOperand),
+            ("x = 1; output", ErrorKind::OutputNeedsNames),
+            ("x = 1; output 2", ErrorKind::OutputNeedsNames),
+            ("x = 1; output x,", ErrorKind::OutputNeedsNames),
+            ("x = 1; output x + 1", ErrorKind::OutputNeedsNames),
+            ("x = 1; output y", ErrorKind::UnknownName),
+            ("x = 1; output exp", ErrorKind::FunctionAsValue),
+            ("x = 1; output x, x", ErrorKind::OutputListedTwice),
+            ("x = 1; output x; output x", ErrorKind::OutputTwice),
         ];
         for (source, kind) in cases {
             let e = error(source);
@@ -451,6 +520,29 @@ mod tests {
             error("xs = 1; y = x + 1").help.as_deref(),
             Some("did you mean `xs`?")
         );
+    }
+
+    #[test]
+    fn an_output_statement_lists_the_outputs_in_its_order() {
+        let tape = Tape::new();
+        let program = evaluate(&tape, "a = 1; b = a * 2; c = b + a; output c, a\nd = c").unwrap();
+        let labels: Vec<&str> = program.outputs.iter().map(Output::label).collect();
+        assert_eq!(labels, ["c", "a"]);
+        assert_eq!(program.outputs[1].node.index(), program.inputs[0].1.index());
+        assert_eq!(program.output_statement, Some(29..35));
+        assert!(program.single_output().is_none());
+        // Without one, the last statement is the output, named or not.
+        let program = evaluate(&tape, "a = 1; a * 2").unwrap();
+        assert_eq!(program.single_output().unwrap().label(), "output");
+        assert!(program.single_output().unwrap().name.is_none());
+        // Every name, as bound at the end, in the order first bound.
+        let program = evaluate(&tape, "a = 1; const k = 2; b = a * k; a = b + 1").unwrap();
+        let names: Vec<(&str, f64)> = program
+            .names
+            .iter()
+            .map(|(name, var)| (&**name, var.value()))
+            .collect();
+        assert_eq!(names, [("a", 3.0), ("k", 2.0), ("b", 2.0)]);
     }
 
     #[test]

@@ -19,6 +19,24 @@ pub(crate) fn error(source_name: &str, source: &str, error: &SyntaxError, colour
         &[],
         error.help.as_deref(),
         colour,
+        in_program,
+    )
+}
+
+/// Renders an error in the text of the command-line option `option`
+/// (`--forward`): message, column, the text with the spot underlined, and
+/// the help.
+pub(crate) fn option_error(option: &str, text: &str, error: &SyntaxError, colour: bool) -> String {
+    render(
+        ReportKind::Error,
+        option,
+        text,
+        &error.span,
+        &error.message,
+        &[],
+        error.help.as_deref(),
+        colour,
+        |_, column| format!("column {column} of {option}"),
     )
 }
 
@@ -41,11 +59,14 @@ pub(crate) fn warning(
         labels,
         None,
         colour,
+        in_program,
     )
 }
 
-/// Renders an anomaly (`--detect-anomaly`) as an error at its spot.
-pub(crate) fn anomaly(
+/// Renders an error at a spot of the program that is not a mistake in the
+/// program alone: an anomaly (`--detect-anomaly`), or an option that does
+/// not fit the program.
+pub(crate) fn error_at(
     source_name: &str,
     source: &str,
     span: &Range<usize>,
@@ -62,7 +83,13 @@ pub(crate) fn anomaly(
         &[],
         Some(help),
         colour,
+        in_program,
     )
+}
+
+/// How a spot of a program is told: `line L, column C`.
+fn in_program(line: usize, column: usize) -> String {
+    format!("line {line}, column {column}")
 }
 
 /// `line:column` (both from 1) of byte `offset`.
@@ -75,7 +102,7 @@ pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
 
 #[allow(
     clippy::too_many_arguments,
-    reason = "one renderer behind the three public kinds of report"
+    reason = "one renderer behind the four public kinds of report"
 )]
 fn render(
     kind: ReportKind<'_>,
@@ -86,6 +113,7 @@ fn render(
     labels: &[(Range<usize>, String)],
     help: Option<&str>,
     colour: bool,
+    position: impl Fn(usize, usize) -> String,
 ) -> String {
     // A span may sit at the very end (a dangling operator at end of input).
     let clip = |span: &Range<usize>| {
@@ -102,7 +130,7 @@ fn render(
                 .with_color(colour)
                 .with_index_type(IndexType::Byte),
         )
-        .with_message(format!("{message} (line {line}, column {column})"))
+        .with_message(format!("{message} ({})", position(line, column)))
         .with_label(Label::new((name, shown.span.clone())).with_message(message));
     for (span, text) in labels {
         if let Some(span) = shown.map(&clip(span)) {

@@ -1,17 +1,18 @@
 //! Warnings: where a value first stops being finite (a node, or a number
-//! computed from numbers alone), literals that read as 0, and inputs whose
-//! gradient is not finite.
+//! computed from numbers alone), literals that read as 0, inputs whose
+//! gradient is not finite, and outputs whose tangent is not.
 //!
 //! A program can have millions of them: they are found cheaply, and only
 //! the few shown are put into words.
 
 use std::ops::Range;
 
-use autograd::{Gradients, ScalarSide, Shortest, Tape, Var};
+use autograd::{ScalarSide, Shortest, Tape, Var};
 
 use crate::names::short;
 use crate::parser::{OddOperand, Program};
 use crate::report::line_column;
+use crate::sweeps::Derivatives;
 
 /// A problem worth a warning.
 #[derive(Debug, PartialEq)]
@@ -33,13 +34,14 @@ enum Found {
 }
 
 /// The first `limit` warnings about `program`: those in the source in
-/// source order, then inputs whose gradient is not finite; and a last one
-/// saying how many more there were.
+/// source order, then inputs whose gradient is not finite (for each
+/// output), then outputs whose tangent is not; and a last one saying how
+/// many more there were.
 pub(crate) fn warnings(
     source: &str,
     tape: &Tape,
     program: &Program<'_>,
-    grads: &Gradients,
+    derivatives: &Derivatives<'_>,
     limit: usize,
 ) -> Vec<Warning> {
     let found = find(tape, program);
@@ -62,23 +64,55 @@ pub(crate) fn warnings(
             }
         })
         .collect();
-    for (name, var) in &program.inputs {
-        let g = grads.wrt(*var);
-        if g.is_finite() {
-            continue;
-        }
+    let mut later = |message: &dyn Fn() -> String| {
         if warnings.len() < limit {
             warnings.push(Warning {
-                message: format!(
-                    "the gradient with respect to `{}` is {}",
-                    short(name),
-                    Shortest(g)
-                ),
+                message: message(),
                 span: None,
                 labels: Vec::new(),
             });
         } else {
             more += 1;
+        }
+    };
+    let single = program.single_output().is_some();
+    for (i, output) in program.outputs.iter().enumerate() {
+        for (j, (name, _)) in program.inputs.iter().enumerate() {
+            let g = derivatives.jacobian(i, j);
+            if g.is_finite() {
+                continue;
+            }
+            later(&|| {
+                if single {
+                    format!(
+                        "the gradient with respect to `{}` is {}",
+                        short(name),
+                        Shortest(g)
+                    )
+                } else {
+                    format!(
+                        "the gradient of `{}` with respect to `{}` is {}",
+                        short(output.label()),
+                        short(name),
+                        Shortest(g)
+                    )
+                }
+            });
+        }
+    }
+    if let Some((direction, tangents)) = &derivatives.forward {
+        for output in &program.outputs {
+            let Some(t) = tangents.get(output.node).filter(|t| !t.is_finite()) else {
+                continue;
+            };
+            later(&|| {
+                format!(
+                    "the tangent of `{}` along {} is {}",
+                    short(output.label()),
+                    direction.describe(),
+                    Shortest(t)
+                )
+            });
         }
     }
     if more > 0 {

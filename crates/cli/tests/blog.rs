@@ -1,5 +1,6 @@
 //! The worked example written as a `grad` program reproduces rows 1-12 and
-//! 17-24 of the blog's figures (`nn::blog::FIGURES`) through `--json`.
+//! 17-24 of the blog's figures (`nn::blog::FIGURES`) through `--json`, and
+//! rows 12 and 24 again from the Jacobian of its two errors.
 
 mod common;
 
@@ -67,6 +68,34 @@ fn other_outputs_rows_11_18_19_20_22_23() {
     row(20, grad_at(&json(&network_ending_at("E_o2")), "out_h1"));
     row(22, grad_at(&json(&network_ending_at("out_h1")), "net_h1"));
     row(23, grad_at(&json(&network_ending_at("net_h1")), "w1"));
+}
+
+#[test]
+fn the_jacobian_of_the_two_errors_gives_rows_12_and_24() {
+    let doc = json(&network_ending_at("output E_o1, E_o2"));
+    assert_eq!(doc["outputs"], serde_json::json!(["E_o1", "E_o2"]));
+    let weights: Vec<String> = (1..=8).map(|w| format!("w{w}")).collect();
+    assert_eq!(doc["inputs"], serde_json::json!(weights));
+    let j = |output: &str, input: &str| doc["jacobian"][output][input].as_f64().unwrap();
+    // Row 12, ∂E_total/∂w5: E_o2 does not depend on w5, so it is ∂E_o1/∂w5.
+    assert_eq!(j("E_o2", "w5"), 0.0);
+    row(12, j("E_o1", "w5"));
+    // Row 24, ∂E_total/∂w1: w1 reaches both errors through out_h1.
+    row(24, j("E_o1", "w1") + j("E_o2", "w1"));
+    // Every column sums to the gradient of E_total, to rounding.
+    let total = json(NETWORK);
+    for w in &weights {
+        let sum = j("E_o1", w) + j("E_o2", w);
+        let g = total["gradients"][w].as_f64().unwrap();
+        assert!(
+            (sum - g).abs() <= 4.0 * f64::EPSILON * g.abs(),
+            "{w}: {sum} vs {g}"
+        );
+    }
+    // The weights of the output layer reach one error each.
+    for (output, weight) in [("E_o2", "w6"), ("E_o1", "w7"), ("E_o1", "w8")] {
+        assert_eq!(j(output, weight), 0.0, "∂{output}/∂{weight}");
+    }
 }
 
 #[test]

@@ -7,8 +7,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use proptest::prelude::*;
 
-const VALID: [&str; 4] = [
+const VALID: [&str; 5] = [
     "x = 2; y = x^2 + 3*x",
+    "r = 2; theta = 0.3\nx = r*cos(theta); y = r*sin(theta)\noutput x, y",
     "w = 0.4\nb = 0.6\nconst x = 0.59\nout = sigmoid(w*x + b)\nE = 0.5 * (0.01 - out)^2",
     "a = 2; b = 3; c = pow(a, b) / (ln(a) + sqrt(b)); c = tanh(c) - relu(-a)",
     "x = -1.5e-3\ny = exp(-x^2) # comment\ny * y",

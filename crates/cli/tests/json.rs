@@ -5,21 +5,8 @@ mod common;
 
 use std::io::Write;
 
-use common::{json, node};
-use serde_json::{Value, json};
-
-/// A JSON number or one of the strings that stand for NaN and infinities,
-/// read back as an `f64`.
-fn float(value: &Value) -> f64 {
-    match value {
-        Value::String(s) if s == "NaN" => f64::NAN,
-        Value::String(s) if s == "inf" => f64::INFINITY,
-        Value::String(s) if s == "-inf" => f64::NEG_INFINITY,
-        other => other
-            .as_f64()
-            .unwrap_or_else(|| panic!("not a number: {other}")),
-    }
-}
+use common::{float, json, node};
+use serde_json::json;
 
 #[test]
 fn nan_and_infinities_are_strings_and_null_is_only_no_gradient() {
@@ -125,6 +112,34 @@ fn json_is_written_as_it_is_produced_not_built_whole() {
     );
     assert_eq!(status, 0);
     assert!(out.total > 4 << 20, "{} bytes", out.total);
+    assert!(
+        out.largest <= 64 << 10,
+        "one write of {} bytes: the document was built whole",
+        out.largest
+    );
+}
+
+#[test]
+fn a_large_jacobian_is_written_as_it_is_produced_too() {
+    // 20,000 inputs and two outputs: a Jacobian of 40,000 entries.
+    let mut program = String::from("x0 = 0.5\ny = x0\n");
+    for i in 1..20_000 {
+        program.push_str(&format!("x{i} = {i}\ny = y + x{i} * x{i}\n"));
+    }
+    program.push_str("z = sigmoid(y)\noutput y, z\n");
+    let mut out = Largest {
+        total: 0,
+        largest: 0,
+    };
+    let status = grad_cli::run(
+        ["grad", "--json", "--forward", "x1=1", &program],
+        &mut std::io::empty(),
+        &mut out,
+        &mut std::io::sink(),
+        false,
+    );
+    assert_eq!(status, 0);
+    assert!(out.total > 2 << 20, "{} bytes", out.total);
     assert!(
         out.largest <= 64 << 10,
         "one write of {} bytes: the document was built whole",

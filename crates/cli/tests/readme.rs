@@ -34,6 +34,31 @@ fn the_blog_example() {
 }
 
 #[test]
+fn the_jacobian_example() {
+    let command = "{ cat examples/programs/blog.grad; echo 'output E_o1, E_o2'; } | grad";
+    assert!(README.contains(&format!("```sh\n{command}\n```")));
+    let program = format!("{}output E_o1, E_o2\n", file("examples/programs/blog.grad"));
+    let (status, out, _) = common::grad_with_input(&[], &program);
+    assert_eq!(status, 0);
+    assert_eq!(out, block_after(command));
+}
+
+#[test]
+fn the_forward_example() {
+    let start = README
+        .find("grad --forward theta=1 '")
+        .expect("a --forward example");
+    let line = README[start..].lines().next().unwrap();
+    let program = line
+        .strip_prefix("grad --forward theta=1 '")
+        .and_then(|rest| rest.strip_suffix('\''))
+        .expect("a quoted program");
+    let (status, out, _) = common::grad(&["--forward", "theta=1", program]);
+    assert_eq!(status, 0);
+    assert_eq!(out, block_after(line));
+}
+
+#[test]
 fn the_error_example() {
     let (status, _, err) = common::grad(&["x = 2\ny = (x + 1"]);
     assert_eq!(status, 2);

@@ -40,6 +40,29 @@ pub(crate) fn json(program: &str) -> Value {
     serde_json::from_str(&out).expect("--json prints JSON")
 }
 
+/// A JSON number or one of the strings that stand for NaN and infinities,
+/// read back as an `f64`.
+pub(crate) fn float(value: &Value) -> f64 {
+    match value {
+        Value::String(s) if s == "NaN" => f64::NAN,
+        Value::String(s) if s == "inf" => f64::INFINITY,
+        Value::String(s) if s == "-inf" => f64::NEG_INFINITY,
+        other => other
+            .as_f64()
+            .unwrap_or_else(|| panic!("not a number: {other}")),
+    }
+}
+
+/// `grad --json` with the options `args` before the program, parsed.
+pub(crate) fn json_with(args: &[&str], program: &str) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    all.push(program);
+    let (status, out, err) = grad(&all);
+    assert_eq!(status, 0, "{program}\n{err}");
+    serde_json::from_str(&out).expect("--json prints JSON")
+}
+
 /// The node named `name` in a `--json` document (the last one bound).
 pub(crate) fn node<'a>(document: &'a Value, name: &str) -> &'a Value {
     document["nodes"]
