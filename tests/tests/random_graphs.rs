@@ -227,22 +227,7 @@ impl GraphSpec {
             })
             .collect();
         for step in &self.steps {
-            let node = match *step {
-                Step::Unary(op, x) => apply_unary(op, nodes[x]),
-                Step::Binary(op, a, b) => apply_binary(op, nodes[a], nodes[b]),
-                Step::Scalar(op, x, c) => apply_scalar(op, nodes[x], c),
-                Step::Powi(x, n) => nodes[x].powi(n),
-                Step::Sum(ref terms) => tape.sum(terms.iter().map(|&t| nodes[t])),
-                Step::Dot(ref pairs) => {
-                    let (a, b): (Vec<_>, Vec<_>) =
-                        pairs.iter().map(|&(a, b)| (nodes[a], nodes[b])).unzip();
-                    tape.dot(&a, &b)
-                }
-                Step::Call(name, ref args, parameter) => {
-                    let args: Vec<Var<'t>> = args.iter().map(|&a| nodes[a]).collect();
-                    Function::named(name).apply(&args, parameter)
-                }
-            };
+            let node = record_step(step, tape, &|i| nodes[i]);
             nodes.push(node);
         }
         nodes
@@ -253,6 +238,43 @@ impl GraphSpec {
         let vars: Vec<Var<'t>> = self.point().into_iter().map(|v| tape.var(v)).collect();
         self.build(tape, &vars)
     }
+}
+
+/// Records `step` on `tape`, the node at position `i` being `node(i)`.
+fn record_step<'t>(step: &Step, tape: &'t Tape, node: &dyn Fn(usize) -> Var<'t>) -> Var<'t> {
+    match *step {
+        Step::Unary(op, x) => apply_unary(op, node(x)),
+        Step::Binary(op, a, b) => apply_binary(op, node(a), node(b)),
+        Step::Scalar(op, x, c) => apply_scalar(op, node(x), c),
+        Step::Powi(x, n) => node(x).powi(n),
+        Step::Sum(ref terms) => tape.sum(terms.iter().map(|&t| node(t))),
+        Step::Dot(ref pairs) => {
+            let (a, b): (Vec<_>, Vec<_>) = pairs.iter().map(|&(a, b)| (node(a), node(b))).unzip();
+            tape.dot(&a, &b)
+        }
+        Step::Call(name, ref args, parameter) => {
+            let args: Vec<Var<'t>> = args.iter().map(|&a| node(a)).collect();
+            Function::named(name).apply(&args, parameter)
+        }
+    }
+}
+
+/// How fast a new node built by `step` moves as the inputs move, at most:
+/// `Σ |∂step/∂operand| · sensitivity(operand)` over its distinct operands,
+/// its partials from the engine at the operands' `values`.
+fn step_sensitivity(step: &Step, values: &[f64], sensitivity: &[f64]) -> f64 {
+    let mut operands = operands(step);
+    operands.sort_unstable();
+    operands.dedup();
+    let tape = Tape::new();
+    let vars: Vec<Var<'_>> = operands.iter().map(|&i| tape.var(values[i])).collect();
+    let at = |i: usize| vars[operands.binary_search(&i).expect("an operand")];
+    let grads = record_step(step, &tape, &at).backward();
+    operands
+        .iter()
+        .zip(&vars)
+        .map(|(&i, &v)| (grads.wrt(v) * sensitivity[i]).abs())
+        .sum()
 }
 
 fn apply_unary(op: Unary, x: Var<'_>) -> Var<'_> {
@@ -375,6 +397,10 @@ const MAX_DEPTH: usize = 10;
 /// Largest magnitude a node may take: keeps finite differences accurate.
 const MAX_MAGNITUDE: f64 = 100.0;
 
+/// The most a node may move per unit move of the inputs (the sum of its
+/// derivatives' sizes along every path).
+const MAX_SENSITIVITY: f64 = 100.0;
+
 /// Turns raw material into a graph whose every op is evaluated where it is
 /// smooth: an op whose operands fall outside its safe domain picks another
 /// operand, or becomes `tanh`, which is smooth everywhere.
@@ -384,6 +410,12 @@ fn assemble(raw: Raw) -> GraphSpec {
         steps: Vec::new(),
     };
     let mut values: Vec<f64> = spec.leaves.iter().map(|l| l.0).collect();
+    // A variable moves at speed 1 with itself, a constant not at all.
+    let mut sensitivity: Vec<f64> = spec
+        .leaves
+        .iter()
+        .map(|l| if l.1 { 1.0 } else { 0.0 })
+        .collect();
     let mut depth = vec![0usize; values.len()];
     let mut used = vec![false; values.len()];
     for (selector, a, b, scalar, picks) in raw.steps {
@@ -397,11 +429,21 @@ fn assemble(raw: Raw) -> GraphSpec {
                 .collect(),
         };
         let (step, value) = choose(selector, a, b, scalar, &picks, &pool);
-        let (step, value) = if value.is_finite() && value.abs() <= MAX_MAGNITUDE {
+        // Within bounds, and not so steep that finite differences of the
+        // composition (steps of 1e-6 to 1e-5) lose the digits the checks
+        // need: x⁻³ at 0.2 feeding tan has a slope of 10⁴. tanh, the
+        // fallback, is no steeper than its operand.
+        let tame = |step: &Step, value: f64| {
+            value.is_finite()
+                && value.abs() <= MAX_MAGNITUDE
+                && step_sensitivity(step, &values, &sensitivity) <= MAX_SENSITIVITY
+        };
+        let (step, value) = if tame(&step, value) {
             (step, value)
         } else {
             pool.tanh(a)
         };
+        let speed = step_sensitivity(&step, &values, &sensitivity);
         let operands = operands(&step);
         let d = operands.iter().map(|&i| depth[i]).max().unwrap_or(0) + 1;
         for &i in &operands {
@@ -409,6 +451,7 @@ fn assemble(raw: Raw) -> GraphSpec {
         }
         spec.steps.push(step);
         values.push(value);
+        sensitivity.push(speed);
         depth.push(d);
         used.push(false);
     }
