@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// A node's name, as traces and pictures show it.
 ///
@@ -13,6 +14,7 @@ use std::rc::Rc;
 /// |---|---|
 /// | a string literal, `&'static str` | nothing |
 /// | an `Rc<str>` or `&Rc<str>` | a reference count |
+/// | an `Arc<str>` or `&Arc<str>` (names kept in a `Send` model) | a reference count |
 /// | a `String`, e.g. from `format!` | nothing: it is moved in |
 /// | a `&String` | a copy of the text |
 /// | a `Cow<'static, str>` | as its contents |
@@ -40,14 +42,16 @@ use std::rc::Rc;
 /// assert_eq!(c.name().as_deref(), Some("out_h1"));
 /// assert_eq!(d.name().as_deref(), Some("h"));
 /// assert_eq!(&*Name::from("w1"), "w1");
+/// assert_eq!(Name::from("w1"), Name::from(String::from("w1"))); // the text decides
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct Name(Repr);
 
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 enum Repr {
     Static(&'static str),
     Shared(Rc<str>),
+    Atomic(Arc<str>),
 }
 
 impl Deref for Name {
@@ -56,6 +60,7 @@ impl Deref for Name {
         match &self.0 {
             Repr::Static(s) => s,
             Repr::Shared(s) => s,
+            Repr::Atomic(s) => s,
         }
     }
 }
@@ -90,12 +95,39 @@ impl From<&Rc<str>> for Name {
     }
 }
 
+impl From<Arc<str>> for Name {
+    fn from(name: Arc<str>) -> Self {
+        Name(Repr::Atomic(name))
+    }
+}
+
+impl From<&Arc<str>> for Name {
+    fn from(name: &Arc<str>) -> Self {
+        Name(Repr::Atomic(Arc::clone(name)))
+    }
+}
+
 impl From<Cow<'static, str>> for Name {
     fn from(name: Cow<'static, str>) -> Self {
         match name {
             Cow::Borrowed(s) => s.into(),
             Cow::Owned(s) => s.into(),
         }
+    }
+}
+
+/// Names are equal when their text is, however each is held.
+impl PartialEq for Name {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Name {}
+
+impl std::hash::Hash for Name {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (**self).hash(state);
     }
 }
 
