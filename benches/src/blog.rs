@@ -80,21 +80,19 @@ pub fn engine_fresh(steps: usize) -> f64 {
 pub fn engine_nn(steps: usize) -> f64 {
     let tape = Tape::new();
     let spec = LayerSpec::new(2, Activation::Sigmoid).with_bias(Bias::Shared);
-    let mut mlp = Mlp::new(&tape, 2, &[spec, spec], 0);
+    let mut mlp = Mlp::new(2, &[spec, spec], 0);
     let [w1, w2, w3, w4, w5, w6, w7, w8] = WEIGHTS;
     mlp.set_parameters(&[w1, w2, w3, w4, B1, w5, w6, w7, w8, B2]);
     mlp.freeze_biases();
-    let mut trainer = Trainer::new(&mlp, Loss::HalfSquaredError, Sgd::new(LEARNING_RATE));
+    let mut trainer = Trainer::new(&tape, mlp, Loss::HalfSquaredError, Sgd::new(LEARNING_RATE));
     for _ in 0..steps {
-        trainer.step(&mlp, &INPUTS, &TARGETS);
+        trainer.step(&INPUTS, &TARGETS);
     }
-    let mark = tape.mark();
-    let inputs = mlp.inputs(&INPUTS);
-    let value = Loss::HalfSquaredError
-        .apply(mlp.forward(&inputs).outputs(), &TARGETS)
-        .value();
-    tape.rewind(mark);
-    value
+    let net = trainer.network();
+    let inputs = net.inputs(&INPUTS);
+    Loss::HalfSquaredError
+        .apply(net.forward(&inputs).outputs(), &TARGETS)
+        .value()
 }
 
 fn sigmoid(x: f64) -> f64 {

@@ -154,8 +154,7 @@ pub fn engine_fresh() -> impl FnMut() -> Output {
 /// The nn crate's Mlp (inputs recorded as constants), rewound after each pass.
 pub fn engine_nn() -> impl FnMut() -> Output {
     let tape: &'static Tape = Box::leak(Box::new(Tape::new()));
-    let mlp = Mlp::new(
-        tape,
+    let mut model = Mlp::new(
         2,
         &[
             LayerSpec::new(HIDDEN, Activation::Tanh),
@@ -164,7 +163,8 @@ pub fn engine_nn() -> impl FnMut() -> Output {
         ],
         0,
     );
-    mlp.set_parameters(&parameters());
+    model.set_parameters(&parameters());
+    let mlp = model.bind(tape);
     let mark = tape.mark();
     let data = data();
     let mut grads = Gradients::new();
@@ -176,7 +176,7 @@ pub fn engine_nn() -> impl FnMut() -> Output {
         total.backward_into(&mut grads);
         let out = Output {
             loss: total.value(),
-            grads: mlp.parameters().map(|w| grads.wrt(w)).collect(),
+            grads: mlp.gradients(&grads),
         };
         tape.rewind(mark);
         out

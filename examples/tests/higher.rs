@@ -80,11 +80,8 @@ fn the_blog_hessian_is_block_diagonal_with_rank_one_blocks() {
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or_else(|| panic!("no ∂E_total/∂w5 in {out}"));
     let tape = autograd::Tape::new();
-    let mlp = blog::network(&tape);
-    let w5 = mlp
-        .parameters()
-        .find(|p| p.name().as_deref() == Some("w5"))
-        .unwrap();
+    let mlp = blog::network().bind(&tape);
+    let w5 = mlp.parameter("w5").unwrap();
     assert_eq!(printed, blog::forward(&mlp).total.backward().wrt(w5));
     assert!(blog::figure(12).is_exact(printed));
 }

@@ -49,12 +49,12 @@ fn allocations_during(f: impl FnOnce()) -> u64 {
 fn blog_training_steps_allocate_nothing_after_the_first() {
     for order in [UpdateOrder::Simultaneous, UpdateOrder::Sequential] {
         let tape = Tape::new();
-        let mlp = blog::network(&tape); // named: every step names its nodes
-        let mut trainer = blog::trainer(&mlp, blog::LEARNING_RATE, order);
-        trainer.step(&mlp, &blog::INPUTS, &blog::TARGETS);
+        let mlp = blog::network(); // named: every step names its nodes
+        let mut trainer = blog::trainer(&tape, mlp, blog::LEARNING_RATE, order);
+        trainer.step(&blog::INPUTS, &blog::TARGETS);
         let count = allocations_during(|| {
             for _ in 0..1000 {
-                trainer.step(&mlp, &blog::INPUTS, &blog::TARGETS);
+                trainer.step(&blog::INPUTS, &blog::TARGETS);
             }
         });
         assert_eq!(count, 0, "{order:?}: {count} allocations in 1000 steps");
@@ -65,7 +65,6 @@ fn blog_training_steps_allocate_nothing_after_the_first() {
 fn batch_training_steps_allocate_nothing_after_the_first() {
     let tape = Tape::new();
     let mlp = Mlp::new(
-        &tape,
         2,
         &[
             LayerSpec::new(16, Activation::Tanh),
@@ -81,11 +80,11 @@ fn batch_training_steps_allocate_nothing_after_the_first() {
         })
         .collect();
     let batch = || samples.iter().map(|(x, t)| (&x[..], &t[..]));
-    let mut trainer = Trainer::new(&mlp, Loss::MeanSquaredError, Sgd::new(0.01));
-    trainer.step_batch(&mlp, batch());
+    let mut trainer = Trainer::new(&tape, mlp, Loss::MeanSquaredError, Sgd::new(0.01));
+    trainer.step_batch(batch());
     let count = allocations_during(|| {
         for _ in 0..20 {
-            trainer.step_batch(&mlp, batch());
+            trainer.step_batch(batch());
         }
     });
     assert_eq!(count, 0, "{count} allocations in 20 steps");

@@ -159,7 +159,7 @@ proptest! {
     #[test]
     fn network_gradients_agree_with_finite_differences(case in network()) {
         let tape = Tape::new();
-        let mlp = Mlp::new(&tape, case.n_inputs, &case.layers, case.seed);
+        let mlp = Mlp::new(case.n_inputs, &case.layers, case.seed).bind(&tape);
         let forward = mlp.forward(&mlp.inputs(&case.input));
         // relu has no derivative at 0: leave out the rare case whose net
         // input lands within reach of the finite-difference step.
@@ -173,7 +173,7 @@ proptest! {
         let report = GradCheck::new().nodes(loss);
         prop_assert!(report.is_ok(), "{}", report.unwrap_err());
         let report = report.unwrap();
-        for p in mlp.parameters() {
+        for p in mlp.parameters().iter() {
             prop_assert!(report.entries().iter().any(|e| e.index == p.index()),
                 "parameter {p:?} was not checked");
         }
@@ -183,7 +183,7 @@ proptest! {
 #[test]
 fn the_blog_loss_agrees_with_finite_differences_at_every_node() {
     let tape = Tape::new();
-    let mlp = nn::blog::network(&tape);
+    let mlp = nn::blog::network().bind(&tape);
     let pass = nn::blog::forward(&mlp);
     let report = GradCheck::new()
         .nodes(pass.total)

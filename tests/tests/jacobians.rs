@@ -70,10 +70,12 @@ fn softmax_has_jacobian_diag_p_minus_p_p_transposed() {
 #[test]
 fn the_blogs_two_errors_have_rows_12_and_24_in_their_jacobian() {
     let tape = Tape::new();
-    let mlp = nn::blog::network(&tape);
+    let mlp = nn::blog::network().bind(&tape);
     let pass = nn::blog::forward(&mlp);
     let weights: Vec<Var<'_>> = mlp
         .parameters()
+        .iter()
+        .copied()
         .filter(|p| p.name().is_some_and(|n| n.starts_with('w')))
         .collect();
     assert_eq!(weights.len(), 8);

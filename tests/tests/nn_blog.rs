@@ -2,7 +2,7 @@
 //! (`nn::blog::FIGURES`), both update orders.
 
 use autograd::{Tape, Var};
-use nn::{Mlp, UpdateOrder, blog};
+use nn::{BoundMlp, Mlp, UpdateOrder, blog};
 
 /// Asserts that the engine's value is figure `row`'s exact value, to the
 /// precision of the table.
@@ -16,16 +16,22 @@ fn row(row: u32, engine: f64) {
     );
 }
 
-fn param<'t>(mlp: &Mlp<'t>, name: &str) -> Var<'t> {
-    mlp.parameters()
-        .find(|p| p.name().as_deref() == Some(name))
+fn param<'t>(net: &BoundMlp<'t>, name: &str) -> Var<'t> {
+    net.parameter(name)
         .unwrap_or_else(|| panic!("no parameter named {name}"))
+}
+
+/// The value of `model`'s parameter `name`.
+fn value(model: &Mlp, name: &str) -> f64 {
+    model.parameters()[model
+        .parameter_index(name)
+        .expect("a parameter of the blog")]
 }
 
 #[test]
 fn rows_1_to_28_from_the_network() {
     let tape = Tape::new();
-    let mlp = blog::network(&tape);
+    let mlp = blog::network().bind(&tape);
     let pass = blog::forward(&mlp);
     let (hidden, output) = (pass.forward.outs(0), pass.forward.outs(1));
     let (net_h1, net_o1) = (pass.forward.nets(0)[0], pass.forward.nets(1)[0]);
@@ -65,26 +71,24 @@ fn rows_1_to_28_from_the_network() {
 /// the last update, out_o1, out_o2 and the eight weights.
 fn train(order: UpdateOrder, steps: usize) -> (f64, f64, f64, Vec<f64>) {
     let tape = Tape::new();
-    let mlp = blog::network(&tape);
-    let mut trainer = blog::trainer(&mlp, blog::LEARNING_RATE, order);
+    let mut trainer = blog::trainer(&tape, blog::network(), blog::LEARNING_RATE, order);
     for _ in 0..steps {
-        trainer.step(&mlp, &blog::INPUTS, &blog::TARGETS);
+        trainer.step(&blog::INPUTS, &blog::TARGETS);
     }
-    let mark = tape.mark();
-    let pass = blog::forward(&mlp);
+    let model = trainer.into_model();
+    // The trained model, free of the trainer, on a tape of its own.
+    let tape = Tape::new();
+    let pass = blog::forward(&model.bind(&tape));
     let outputs = pass.forward.outputs();
-    let result = (
+    let weights = (0..2)
+        .flat_map(|layer| model.weights(layer).to_vec())
+        .collect();
+    (
         pass.total.value(),
         outputs[0].value(),
         outputs[1].value(),
-        mlp.layers()
-            .iter()
-            .flat_map(|l| l.weights())
-            .map(|w| w.value())
-            .collect(),
-    );
-    tape.rewind(mark);
-    result
+        weights,
+    )
 }
 
 #[test]
@@ -153,12 +157,15 @@ fn rows_29_to_32_in_both_update_orders() {
 #[test]
 fn biases_stay_frozen_while_training() {
     let tape = Tape::new();
-    let mlp = blog::network(&tape);
-    let mut trainer = blog::trainer(&mlp, 0.5, UpdateOrder::Simultaneous);
+    let mut trainer = blog::trainer(&tape, blog::network(), 0.5, UpdateOrder::Simultaneous);
     for _ in 0..10 {
-        trainer.step(&mlp, &blog::INPUTS, &blog::TARGETS);
+        trainer.step(&blog::INPUTS, &blog::TARGETS);
     }
-    assert_eq!(param(&mlp, "b1").value(), 0.35);
-    assert_eq!(param(&mlp, "b2").value(), 0.60);
-    assert_ne!(param(&mlp, "w1").value(), 0.15);
+    let model = trainer.model();
+    assert_eq!(value(model, "b1"), 0.35);
+    assert_eq!(value(model, "b2"), 0.60);
+    assert_ne!(value(model, "w1"), 0.15);
+    // The leaves on the tape follow the model.
+    let net = trainer.network();
+    assert_eq!(param(net, "w1").value(), value(model, "w1"));
 }

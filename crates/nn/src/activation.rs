@@ -312,9 +312,7 @@ mod tests {
         expected = "Mlp::new: layer 1: the activation elu(inf) needs a finite parameter, got inf"
     )]
     fn a_network_with_an_infinite_alpha_is_refused_when_it_is_made() {
-        let tape = Tape::new();
         let _ = Mlp::new(
-            &tape,
             2,
             &[
                 LayerSpec::new(3, Activation::Tanh),
@@ -344,7 +342,6 @@ mod tests {
         ] {
             let tape = Tape::new();
             let mlp = Mlp::new(
-                &tape,
                 1,
                 &[
                     LayerSpec::new(12, activation),
@@ -352,12 +349,12 @@ mod tests {
                 ],
                 3,
             );
-            let mut trainer = Trainer::new(&mlp, Loss::MeanSquaredError, Sgd::new(0.1));
+            let mut trainer = Trainer::new(&tape, mlp, Loss::MeanSquaredError, Sgd::new(0.1));
             let samples = || data.iter().map(|(x, t)| (&x[..], &t[..]));
-            let first = trainer.step_batch(&mlp, samples());
+            let first = trainer.step_batch(samples());
             let mut loss = first;
             for _ in 0..6_000 {
-                loss = trainer.step_batch(&mlp, samples());
+                loss = trainer.step_batch(samples());
             }
             assert!(
                 loss < 0.01 && loss < first / 20.0,

@@ -6,9 +6,10 @@
 use autograd::{Tape, Var};
 
 use crate::activation::Activation;
+use crate::bound::{BoundMlp, Forward};
 use crate::layer::{Bias, LayerSpec};
 use crate::loss::Loss;
-use crate::mlp::{Forward, Mlp};
+use crate::mlp::Mlp;
 use crate::sgd::Sgd;
 use crate::trainer::{Trainer, UpdateOrder};
 
@@ -33,14 +34,14 @@ pub const LEARNING_RATE: f64 = 0.5;
 ///
 /// ```
 /// let tape = autograd::Tape::new();
-/// let mlp = nn::blog::network(&tape);
-/// let pass = nn::blog::forward(&mlp);
+/// let net = nn::blog::network().bind(&tape);
+/// let pass = nn::blog::forward(&net);
 /// assert!(nn::blog::figure(9).is_exact(pass.total.value()));
 /// assert_eq!(pass.total.name().as_deref(), Some("E_total"));
 /// ```
-pub fn network(tape: &Tape) -> Mlp<'_> {
+pub fn network() -> Mlp {
     let spec = LayerSpec::new(2, Activation::Sigmoid).with_bias(Bias::Shared);
-    let mut mlp = Mlp::new(tape, 2, &[spec, spec], 0).with_names(&["h", "o"]);
+    let mut mlp = Mlp::zeros(2, &[spec, spec]).with_names(&["h", "o"]);
     let [w1, w2, w3, w4, w5, w6, w7, w8] = WEIGHTS;
     let [b1, b2] = BIASES;
     mlp.set_parameters(&[w1, w2, w3, w4, b1, w5, w6, w7, w8, b2]);
@@ -61,8 +62,9 @@ pub struct BlogPass<'t> {
     pub total: Var<'t>,
 }
 
-/// Records the blog's forward pass and error on `mlp` (made by [`network`]).
-pub fn forward<'t>(mlp: &Mlp<'t>) -> BlogPass<'t> {
+/// Records the blog's forward pass and error on the bound network (made by
+/// [`network`]).
+pub fn forward<'t>(mlp: &BoundMlp<'t>) -> BlogPass<'t> {
     let inputs = mlp.inputs(&INPUTS);
     let forward = mlp.forward(&inputs);
     let outputs = forward.outputs();
@@ -83,10 +85,11 @@ pub fn forward<'t>(mlp: &Mlp<'t>) -> BlogPass<'t> {
     }
 }
 
-/// A trainer for the blog network: half squared error, SGD with the given
-/// learning rate, in the given update order.
-pub fn trainer<'t>(mlp: &Mlp<'t>, learning_rate: f64, order: UpdateOrder) -> Trainer<'t> {
-    Trainer::new(mlp, Loss::HalfSquaredError, Sgd::new(learning_rate)).with_update_order(order)
+/// A trainer for the blog network `mlp` on `tape`: half squared error, SGD
+/// with the given learning rate, in the given update order.
+pub fn trainer(tape: &Tape, mlp: Mlp, learning_rate: f64, order: UpdateOrder) -> Trainer<'_> {
+    Trainer::new(tape, mlp, Loss::HalfSquaredError, Sgd::new(learning_rate))
+        .with_update_order(order)
 }
 
 /// The number of updates after which the blog prints rows 30-32.
@@ -146,7 +149,7 @@ impl Section {
 /// use nn::blog;
 ///
 /// let tape = autograd::Tape::new();
-/// let pass = blog::forward(&blog::network(&tape));
+/// let pass = blog::forward(&blog::network().bind(&tape));
 /// let row_9 = blog::figure(9);
 /// assert_eq!((row_9.name, row_9.published), ("E_total", "0.298371109"));
 /// assert!(row_9.is_exact(pass.total.value()));

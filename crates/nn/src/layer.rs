@@ -1,14 +1,9 @@
 //! A layer: neurons that read the same inputs, with one bias each or one
 //! bias shared by all.
 
-use std::fmt;
-use std::rc::Rc;
-
-use autograd::{Name, Tape, Var};
+use std::ops::Range;
 
 use crate::activation::Activation;
-use crate::init::SplitMix64;
-use crate::neuron::Neuron;
 
 /// How a layer's neurons get their biases.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -61,98 +56,103 @@ impl LayerSpec {
     }
 }
 
-/// A layer of neurons over the same inputs.
-#[derive(Clone, Debug)]
-pub struct Layer<'t> {
-    neurons: Vec<Neuron<'t>>,
-    bias: Bias,
+/// One layer of a model: its shape, where its parameters sit among the
+/// model's, and whether the optimiser may change them.
+///
+/// The numbers themselves live in the [`Mlp`](crate::Mlp), flat and in
+/// order: this layer's weights neuron by neuron, then its biases.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layer {
+    spec: LayerSpec,
+    n_inputs: usize,
+    /// Where the layer's weights start among the model's parameters; its
+    /// biases follow them.
+    offset: usize,
     weights_frozen: bool,
     biases_frozen: bool,
-    /// Names for each neuron's net input and output nodes, when the network
-    /// is named.
-    node_names: Option<Vec<(Rc<str>, Rc<str>)>>,
 }
 
-impl<'t> Layer<'t> {
-    /// A layer of `spec.size` neurons over `n_inputs` inputs, its parameters
-    /// drawn uniformly from ±1/√n_inputs.
-    pub(crate) fn random(
-        tape: &'t Tape,
-        n_inputs: usize,
-        spec: LayerSpec,
-        rng: &mut SplitMix64,
-    ) -> Self {
-        let limit = 1.0 / (n_inputs.max(1) as f64).sqrt();
-        // Weights first, then biases, so a trace lists w1..w4 before b1.
-        let weights: Vec<Vec<Var<'t>>> = (0..spec.size)
-            .map(|_| {
-                (0..n_inputs)
-                    .map(|_| tape.var(rng.uniform(limit)))
-                    .collect()
-            })
-            .collect();
-        let shared = (spec.bias == Bias::Shared).then(|| tape.var(rng.uniform(limit)));
-        let neurons = weights
-            .into_iter()
-            .map(|weights| {
-                let bias = shared.unwrap_or_else(|| tape.var(rng.uniform(limit)));
-                Neuron::new(weights, bias, spec.activation)
-            })
-            .collect();
+impl Layer {
+    pub(crate) fn new(spec: LayerSpec, n_inputs: usize, offset: usize) -> Self {
         Layer {
-            neurons,
-            bias: spec.bias,
+            spec,
+            n_inputs,
+            offset,
             weights_frozen: false,
             biases_frozen: false,
-            node_names: None,
         }
     }
 
-    /// The neurons.
-    pub fn neurons(&self) -> &[Neuron<'t>] {
-        &self.neurons
+    /// Its shape.
+    pub fn spec(&self) -> LayerSpec {
+        self.spec
     }
 
     /// Number of neurons.
     pub fn len(&self) -> usize {
-        self.neurons.len()
+        self.spec.size
     }
 
-    /// Whether the layer has no neurons.
+    /// Whether the layer has no neurons (a model never has such a layer).
     pub fn is_empty(&self) -> bool {
-        self.neurons.is_empty()
+        self.spec.size == 0
+    }
+
+    /// How many inputs each neuron reads.
+    pub fn n_inputs(&self) -> usize {
+        self.n_inputs
+    }
+
+    /// The activation every neuron applies.
+    pub fn activation(&self) -> Activation {
+        self.spec.activation
     }
 
     /// How the neurons get their biases.
     pub fn bias_mode(&self) -> Bias {
-        self.bias
+        self.spec.bias
     }
 
-    /// Every weight, neuron by neuron.
-    pub fn weights(&self) -> impl Iterator<Item = Var<'t>> + '_ {
-        self.neurons
-            .iter()
-            .flat_map(|n| n.weights().iter().copied())
+    /// Where the layer's weights sit among the model's parameters, neuron by
+    /// neuron: neuron `k`'s weight for input `j` is at
+    /// `weight_range().start + k * n_inputs + j`.
+    pub fn weight_range(&self) -> Range<usize> {
+        self.offset..self.offset + self.spec.size * self.n_inputs
     }
 
-    /// Every bias: one per neuron, or the single shared one.
-    pub fn biases(&self) -> impl Iterator<Item = Var<'t>> + '_ {
-        let count = match self.bias {
-            Bias::PerNeuron => self.neurons.len(),
-            Bias::Shared => self.neurons.len().min(1),
+    /// Where the layer's biases sit among the model's parameters: one per
+    /// neuron, or the single shared one.
+    pub fn bias_range(&self) -> Range<usize> {
+        let start = self.weight_range().end;
+        let count = match self.spec.bias {
+            Bias::PerNeuron => self.spec.size,
+            Bias::Shared => 1,
         };
-        self.neurons.iter().take(count).map(Neuron::bias)
+        start..start + count
     }
 
-    /// Weights, then biases.
-    pub fn parameters(&self) -> impl Iterator<Item = Var<'t>> + '_ {
-        self.weights().chain(self.biases())
+    /// Where the layer's parameters sit among the model's: its weights,
+    /// then its biases.
+    pub fn parameter_range(&self) -> Range<usize> {
+        self.offset..self.bias_range().end
     }
 
-    /// The parameters an optimiser may change: those not frozen.
-    pub fn trainable_parameters(&self) -> impl Iterator<Item = Var<'t>> + '_ {
-        let weights = self.weights().filter(|_| !self.weights_frozen);
-        weights.chain(self.biases().filter(|_| !self.biases_frozen))
+    /// The position among the model's parameters of neuron `k`'s bias.
+    pub(crate) fn bias_index(&self, k: usize) -> usize {
+        match self.spec.bias {
+            Bias::PerNeuron => self.bias_range().start + k,
+            Bias::Shared => self.bias_range().start,
+        }
+    }
+
+    /// Whether the optimiser may change the parameter at `index`, one of
+    /// this layer's.
+    pub(crate) fn trainable(&self, index: usize) -> bool {
+        if self.weight_range().contains(&index) {
+            !self.weights_frozen
+        } else {
+            !self.biases_frozen
+        }
     }
 
     /// Keeps the optimiser from changing this layer's biases. Their gradients
@@ -174,49 +174,5 @@ impl<'t> Layer<'t> {
     /// Whether the weights are frozen.
     pub fn weights_frozen(&self) -> bool {
         self.weights_frozen
-    }
-
-    /// Records every neuron on `inputs`, appending the net inputs to `nets`
-    /// and the outputs to `outs`.
-    pub(crate) fn forward_into(
-        &self,
-        inputs: &[Var<'t>],
-        nets: &mut Vec<Var<'t>>,
-        outs: &mut Vec<Var<'t>>,
-    ) {
-        for (k, neuron) in self.neurons.iter().enumerate() {
-            let (mut net, mut out) = neuron.forward(inputs);
-            if let Some(names) = &self.node_names {
-                net = net.named(Name::from(names[k].0.clone()));
-                // An identity activation makes out the same node as net.
-                if out != net {
-                    out = out.named(Name::from(names[k].1.clone()));
-                }
-            }
-            nets.push(net);
-            outs.push(out);
-        }
-    }
-
-    pub(crate) fn set_node_names(&mut self, names: Vec<(Rc<str>, Rc<str>)>) {
-        self.node_names = Some(names);
-    }
-}
-
-/// `2 × sigmoid, shared bias` and each neuron on its own line.
-impl fmt::Display for Layer<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let activation = self.neurons.first().map(Neuron::activation);
-        write!(f, "{} neurons", self.neurons.len())?;
-        if let Some(activation) = activation {
-            write!(f, ", {activation}")?;
-        }
-        if self.bias == Bias::Shared {
-            write!(f, ", shared bias")?;
-        }
-        for neuron in &self.neurons {
-            write!(f, "\n  {neuron}")?;
-        }
-        Ok(())
     }
 }

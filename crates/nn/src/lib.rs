@@ -8,33 +8,36 @@
 //!
 //! # Examples
 //!
-//! The worked example's network, one step of gradient descent, and the
-//! gradient the blog derives by hand for `w5`:
+//! The worked example's network, the gradient the blog derives by hand for
+//! `w5`, and one step of gradient descent:
 //!
 //! ```
 //! use autograd::Tape;
 //! use nn::{UpdateOrder, blog};
 //!
+//! // A model is plain numbers; binding it to a tape records them as leaves.
+//! let model = blog::network();
 //! let tape = Tape::new();
-//! let mlp = blog::network(&tape);
-//! let mark = tape.mark();
-//! let pass = blog::forward(&mlp);
+//! let net = model.bind(&tape);
+//! let pass = blog::forward(&net);
 //! let grads = pass.total.backward();
-//! let w5 = mlp.parameters().find(|w| w.name().as_deref() == Some("w5")).unwrap();
+//! let w5 = net.parameter("w5").unwrap();
 //! assert!(blog::figure(12).is_exact(grads.wrt(w5))); // ∂E_total/∂w5
 //!
-//! // The trainer rewinds to where the tape is when it is made, so drop this
-//! // pass first: the weights cannot change while nodes computed from them live.
-//! tape.rewind(mark);
-//! let mut trainer = blog::trainer(&mlp, blog::LEARNING_RATE, UpdateOrder::Simultaneous);
-//! let before = trainer.step(&mlp, &blog::INPUTS, &blog::TARGETS);
+//! // A trainer keeps the model and trains it on a tape of its own.
+//! let tape = Tape::new();
+//! let mut trainer = blog::trainer(&tape, model, blog::LEARNING_RATE, UpdateOrder::Simultaneous);
+//! let before = trainer.step(&blog::INPUTS, &blog::TARGETS);
 //! assert!(blog::figure(9).is_exact(before)); // E_total
-//! assert!(blog::figure(13).is_exact(w5.value())); // w5⁺
+//! let trained = trainer.into_model();
+//! let w5 = trained.parameter_index("w5").unwrap();
+//! assert!(blog::figure(13).is_exact(trained.parameters()[w5])); // w5⁺
 //! ```
 #![deny(missing_docs)]
 
 mod activation;
 pub mod blog;
+mod bound;
 mod init;
 mod layer;
 mod loss;
@@ -44,9 +47,10 @@ mod sgd;
 mod trainer;
 
 pub use activation::Activation;
+pub use bound::{BoundMlp, Forward};
 pub use layer::{Bias, Layer, LayerSpec};
 pub use loss::{Loss, one_hot};
-pub use mlp::{Forward, Mlp};
+pub use mlp::Mlp;
 pub use neuron::Neuron;
 pub use sgd::Sgd;
 pub use trainer::{Trainer, UpdateOrder};

@@ -1,18 +1,30 @@
-//! A multi-layer perceptron: layers of any sizes, one after another.
+//! A multi-layer perceptron that owns its parameters as plain numbers.
 
+use std::borrow::Cow;
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 
-use autograd::{Name, Tape, Var};
+use autograd::Tape;
 
+use crate::bound::BoundMlp;
 use crate::init::SplitMix64;
 use crate::layer::{Bias, Layer, LayerSpec};
 
-/// A multi-layer perceptron whose parameters are leaves of a [`Tape`].
+/// A multi-layer perceptron: layers of any sizes, one after another, its
+/// parameters plain numbers it owns.
 ///
-/// The network records its forward pass with ordinary autograd operations,
-/// so every gradient comes from [`Var::backward`]; nothing here knows a
-/// derivative.
+/// A model is a value like any other: it can be returned from the function
+/// that trained it, stored, cloned, compared, sent to another thread, and
+/// saved. To compute with it, [`bind`](Mlp::bind) it to a
+/// [`Tape`]: that records each parameter as a leaf and gives a
+/// [`BoundMlp`], whose forward pass is ordinary autograd operations, so
+/// every gradient comes from [`autograd::Var::backward`]; nothing here knows
+/// a derivative. A [`Trainer`](crate::Trainer) keeps a model and its binding
+/// in step.
+///
+/// The parameters are one flat list, layer by layer: each layer's weights
+/// neuron by neuron, then its biases ([`Layer::weight_range`],
+/// [`Layer::bias_range`]).
 ///
 /// # Examples
 ///
@@ -20,104 +32,89 @@ use crate::layer::{Bias, Layer, LayerSpec};
 /// use autograd::Tape;
 /// use nn::{Activation, LayerSpec, Mlp};
 ///
-/// let tape = Tape::new();
-/// let mlp = Mlp::new(
-///     &tape,
-///     2,
-///     &[LayerSpec::new(4, Activation::Tanh), LayerSpec::new(1, Activation::Identity)],
-///     42,
-/// );
-/// assert_eq!(mlp.parameters().count(), 2 * 4 + 4 + 4 * 1 + 1);
-/// let inputs = mlp.inputs(&[0.5, -1.0]);
-/// let output = mlp.forward(&inputs).outputs()[0];
-/// let grads = output.backward();
-/// for w in mlp.parameters() {
-///     assert!(grads.wrt(w).is_finite());
+/// fn make() -> Mlp {
+///     Mlp::new(2, &[LayerSpec::new(4, Activation::Tanh), LayerSpec::new(1, Activation::Identity)], 42)
 /// }
-/// ```
-#[derive(Clone, Debug)]
-pub struct Mlp<'t> {
-    tape: &'t Tape,
-    n_inputs: usize,
-    layers: Vec<Layer<'t>>,
-    input_names: Option<Vec<Rc<str>>>,
-}
-
-/// The nodes one forward pass recorded: each layer's net inputs and outputs.
+/// let mlp = make(); // no tape involved: the model owns its numbers
+/// assert_eq!(mlp.parameters().len(), 2 * 4 + 4 + 4 * 1 + 1);
 ///
-/// Reuse one with [`Mlp::forward_into`] to record a pass without allocating.
-#[derive(Clone, Debug, Default)]
-pub struct Forward<'t> {
-    nets: Vec<Vec<Var<'t>>>,
-    outs: Vec<Vec<Var<'t>>>,
+/// let tape = Tape::new();
+/// let net = mlp.bind(&tape);
+/// let output = net.forward(&net.inputs(&[0.5, -1.0])).outputs()[0];
+/// let gradient = net.gradients(&output.backward());
+/// assert_eq!(gradient.len(), mlp.parameters().len());
+/// assert!(gradient.iter().all(|g| g.is_finite()));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mlp {
+    n_inputs: usize,
+    layers: Vec<Layer>,
+    parameters: Vec<f64>,
+    names: Option<Names>,
 }
 
-impl<'t> Forward<'t> {
-    /// An empty record, to fill with [`Mlp::forward_into`].
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The network's outputs: the last layer's activations.
-    ///
-    /// # Panics
-    ///
-    /// If no pass was recorded into it.
-    pub fn outputs(&self) -> &[Var<'t>] {
-        self.outs
-            .last()
-            .expect("Forward::outputs: no forward pass was recorded into this Forward")
-    }
-
-    /// Layer `layer`'s net inputs (before the activation).
-    pub fn nets(&self, layer: usize) -> &[Var<'t>] {
-        &self.nets[layer]
-    }
-
-    /// Layer `layer`'s outputs (after the activation).
-    pub fn outs(&self, layer: usize) -> &[Var<'t>] {
-        &self.outs[layer]
-    }
-
-    /// Number of layers recorded.
-    pub fn n_layers(&self) -> usize {
-        self.outs.len()
-    }
+/// The names of a named model's inputs, parameters and nodes, shared by
+/// every binding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Names {
+    pub(crate) inputs: Vec<Arc<str>>,
+    pub(crate) parameters: Vec<Arc<str>>,
+    /// Per layer, each neuron's net input and output node names.
+    pub(crate) nodes: Vec<Vec<(Arc<str>, Arc<str>)>>,
 }
 
-impl<'t> Mlp<'t> {
+impl Mlp {
     /// A network over `n_inputs` inputs with the given layers, its parameters
-    /// recorded on `tape` as [`Tape::var`] leaves and drawn deterministically
-    /// from `seed` (uniform in ±1/√fan-in).
+    /// drawn deterministically from `seed` (uniform in ±1/√fan-in).
     ///
     /// # Panics
     ///
     /// If `layers` is empty, a layer has no neurons, or a layer's
     /// activation has a parameter that is not finite (layers are numbered
     /// from 0).
-    pub fn new(tape: &'t Tape, n_inputs: usize, layers: &[LayerSpec], seed: u64) -> Self {
+    pub fn new(n_inputs: usize, layers: &[LayerSpec], seed: u64) -> Self {
+        let mut mlp = Self::zeros(n_inputs, layers);
+        let mut rng = SplitMix64::new(seed);
+        for layer in &mlp.layers {
+            let limit = 1.0 / (layer.n_inputs().max(1) as f64).sqrt();
+            // Weights first, then biases, as the parameters are laid out.
+            for p in &mut mlp.parameters[layer.parameter_range()] {
+                *p = rng.uniform(limit);
+            }
+        }
+        mlp
+    }
+
+    /// A network of the given shape whose parameters are all 0, to be set
+    /// with [`Mlp::set_parameters`].
+    ///
+    /// # Panics
+    ///
+    /// As [`Mlp::new`].
+    pub fn zeros(n_inputs: usize, layers: &[LayerSpec]) -> Self {
         assert!(
             !layers.is_empty(),
             "Mlp::new: a network needs at least one layer"
         );
-        let mut rng = SplitMix64::new(seed);
         let mut fan_in = n_inputs;
-        let layers = layers
+        let mut offset = 0;
+        let layers: Vec<Layer> = layers
             .iter()
             .enumerate()
             .map(|(k, &spec)| {
                 assert!(spec.size > 0, "Mlp::new: layer {k} has no neurons");
                 spec.activation.check(format_args!("Mlp::new: layer {k}"));
-                let layer = Layer::random(tape, fan_in, spec, &mut rng);
+                let layer = Layer::new(spec, fan_in, offset);
                 fan_in = spec.size;
+                offset = layer.parameter_range().end;
                 layer
             })
             .collect();
         Mlp {
-            tape,
             n_inputs,
             layers,
-            input_names: None,
+            parameters: vec![0.0; offset],
+            names: None,
         }
     }
 
@@ -142,12 +139,13 @@ impl<'t> Mlp<'t> {
     /// use autograd::Tape;
     /// use nn::{Activation, Bias, LayerSpec, Mlp};
     ///
-    /// let tape = Tape::new();
     /// let spec = LayerSpec::new(2, Activation::Sigmoid).with_bias(Bias::Shared);
-    /// let mlp = Mlp::new(&tape, 2, &[spec, spec], 0).with_names(&["h", "o"]);
-    /// let names: Vec<_> = mlp.parameters().map(|p| p.name().unwrap()).collect();
+    /// let mlp = Mlp::new(2, &[spec, spec], 0).with_names(&["h", "o"]);
+    /// let names: Vec<_> = mlp.parameter_names().collect();
     /// assert_eq!(names, ["w1", "w2", "w3", "w4", "b1", "w5", "w6", "w7", "w8", "b2"]);
-    /// let out = mlp.forward(&mlp.inputs(&[0.05, 0.10])).outputs()[0];
+    /// let tape = Tape::new();
+    /// let net = mlp.bind(&tape);
+    /// let out = net.forward(&net.inputs(&[0.05, 0.10])).outputs()[0];
     /// assert_eq!(out.name().as_deref(), Some("out_o1"));
     /// ```
     #[must_use]
@@ -159,45 +157,58 @@ impl<'t> Mlp<'t> {
             self.layers.len(),
             layer_names.len()
         );
+        let mut parameters = Vec::with_capacity(self.parameters.len());
         let mut weight = 0;
-        for (number, (layer, prefix)) in self.layers.iter_mut().zip(layer_names).enumerate() {
-            for w in layer.weights() {
+        let mut nodes = Vec::with_capacity(self.layers.len());
+        for (number, (layer, prefix)) in self.layers.iter().zip(layer_names).enumerate() {
+            for _ in layer.weight_range() {
                 weight += 1;
-                w.named(format!("w{weight}"));
+                parameters.push(Arc::from(format!("w{weight}")));
             }
-            match layer.bias_mode() {
-                Bias::Shared => {
-                    for b in layer.biases() {
-                        b.named(format!("b{}", number + 1));
-                    }
-                }
-                Bias::PerNeuron => {
-                    for (k, b) in layer.biases().enumerate() {
-                        b.named(format!("b_{prefix}{}", k + 1));
-                    }
-                }
+            for k in 0..layer.bias_range().len() {
+                parameters.push(Arc::from(match layer.bias_mode() {
+                    Bias::Shared => format!("b{}", number + 1),
+                    Bias::PerNeuron => format!("b_{prefix}{}", k + 1),
+                }));
             }
-            let names = (1..=layer.len())
-                .map(|k| {
-                    (
-                        format!("net_{prefix}{k}").into(),
-                        format!("out_{prefix}{k}").into(),
-                    )
-                })
-                .collect();
-            layer.set_node_names(names);
+            nodes.push(
+                (1..=layer.len())
+                    .map(|k| {
+                        (
+                            Arc::from(format!("net_{prefix}{k}")),
+                            Arc::from(format!("out_{prefix}{k}")),
+                        )
+                    })
+                    .collect(),
+            );
         }
-        self.input_names = Some(
-            (1..=self.n_inputs)
-                .map(|k| format!("i{k}").into())
-                .collect(),
-        );
+        let inputs = (1..=self.n_inputs)
+            .map(|k| Arc::from(format!("i{k}")))
+            .collect();
+        self.names = Some(Names {
+            inputs,
+            parameters,
+            nodes,
+        });
         self
     }
 
-    /// The tape the parameters live on.
-    pub fn tape(&self) -> &'t Tape {
-        self.tape
+    /// Records every parameter on `tape` as a [`Tape::var`] leaf (named, in
+    /// a named network) and returns the network bound to them, to record
+    /// forward passes with. The model is not borrowed: the binding copies
+    /// the numbers, and a [`Trainer`](crate::Trainer) writes them back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mlp = nn::blog::network();
+    /// let tape = autograd::Tape::new();
+    /// let net = mlp.bind(&tape);
+    /// let w5 = net.parameter("w5").unwrap();
+    /// assert_eq!(w5.value(), 0.40);
+    /// ```
+    pub fn bind<'t>(&self, tape: &'t Tape) -> BoundMlp<'t> {
+        BoundMlp::new(tape, self)
     }
 
     /// Number of inputs.
@@ -211,23 +222,58 @@ impl<'t> Mlp<'t> {
     }
 
     /// The layers, input side first.
-    pub fn layers(&self) -> &[Layer<'t>] {
+    pub fn layers(&self) -> &[Layer] {
         &self.layers
     }
 
     /// The layers, for freezing.
-    pub fn layers_mut(&mut self) -> &mut [Layer<'t>] {
+    pub fn layers_mut(&mut self) -> &mut [Layer] {
         &mut self.layers
     }
 
-    /// Every parameter, layer by layer: each layer's weights, then its biases.
-    pub fn parameters(&self) -> impl Iterator<Item = Var<'t>> + '_ {
-        self.layers.iter().flat_map(Layer::parameters)
+    /// Every parameter, layer by layer: each layer's weights neuron by
+    /// neuron, then its biases.
+    pub fn parameters(&self) -> &[f64] {
+        &self.parameters
     }
 
-    /// The parameters an optimiser may change, in [`Mlp::parameters`] order.
-    pub fn trainable_parameters(&self) -> impl Iterator<Item = Var<'t>> + '_ {
-        self.layers.iter().flat_map(Layer::trainable_parameters)
+    /// Every parameter, to change in place (an optimiser's step).
+    pub fn parameters_mut(&mut self) -> &mut [f64] {
+        &mut self.parameters
+    }
+
+    /// Sets every parameter, in [`Mlp::parameters`] order.
+    ///
+    /// # Panics
+    ///
+    /// If `values` does not have one value per parameter.
+    pub fn set_parameters(&mut self, values: &[f64]) {
+        assert_eq!(
+            values.len(),
+            self.parameters.len(),
+            "Mlp::set_parameters: the network has {} parameters but got {} values",
+            self.parameters.len(),
+            values.len()
+        );
+        self.parameters.copy_from_slice(values);
+    }
+
+    /// Layer `layer`'s weights, neuron by neuron.
+    pub fn weights(&self, layer: usize) -> &[f64] {
+        &self.parameters[self.layers[layer].weight_range()]
+    }
+
+    /// Layer `layer`'s biases: one per neuron, or the single shared one.
+    pub fn biases(&self, layer: usize) -> &[f64] {
+        &self.parameters[self.layers[layer].bias_range()]
+    }
+
+    /// Whether the optimiser may change each parameter, in
+    /// [`Mlp::parameters`] order.
+    pub fn trainable(&self) -> impl Iterator<Item = bool> + '_ {
+        self.layers
+            .iter()
+            .flat_map(|layer| layer.parameter_range().map(|i| layer.trainable(i)))
     }
 
     /// Freezes every layer's biases (the worked example never updates them).
@@ -237,99 +283,99 @@ impl<'t> Mlp<'t> {
         }
     }
 
-    /// Sets every parameter, in [`Mlp::parameters`] order.
+    /// Whether [`Mlp::with_names`] named it.
+    pub fn is_named(&self) -> bool {
+        self.names.is_some()
+    }
+
+    /// The name of every parameter, in [`Mlp::parameters`] order: the
+    /// blog-style names of a [named](Mlp::with_names) network, else
+    /// `l<layer>.w<neuron>.<input>` and `l<layer>.b<neuron>` (`l<layer>.b`
+    /// for a shared bias), counted from 1.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nn::{Activation, LayerSpec, Mlp};
+    ///
+    /// let mlp = Mlp::new(2, &[LayerSpec::new(1, Activation::Tanh)], 0);
+    /// let names: Vec<_> = mlp.parameter_names().collect();
+    /// assert_eq!(names, ["l1.w1.1", "l1.w1.2", "l1.b1"]);
+    /// ```
+    pub fn parameter_names(&self) -> impl Iterator<Item = Cow<'_, str>> + '_ {
+        (0..self.parameters.len()).map(|i| self.parameter_name(i))
+    }
+
+    /// The name of the parameter at `index` (see [`Mlp::parameter_names`]).
     ///
     /// # Panics
     ///
-    /// If `values` does not have one value per parameter.
-    pub fn set_parameters(&self, values: &[f64]) {
-        let count = self.parameters().count();
-        assert_eq!(
-            values.len(),
-            count,
-            "Mlp::set_parameters: the network has {count} parameters but got {} values",
-            values.len()
-        );
-        for (p, &v) in self.parameters().zip(values) {
-            self.tape.set_value(p, v);
+    /// If there is no parameter at `index`.
+    pub fn parameter_name(&self, index: usize) -> Cow<'_, str> {
+        if let Some(names) = &self.names {
+            return Cow::Borrowed(&names.parameters[index]);
         }
-    }
-
-    /// Records the input values as constants (named `i1, i2, ...` in a named
-    /// network).
-    ///
-    /// # Panics
-    ///
-    /// If `values` does not have one value per input.
-    pub fn inputs(&self, values: &[f64]) -> Vec<Var<'t>> {
-        let mut inputs = Vec::with_capacity(values.len());
-        self.inputs_into(values, &mut inputs);
-        inputs
-    }
-
-    /// [`Mlp::inputs`] into a reused buffer.
-    pub(crate) fn inputs_into(&self, values: &[f64], inputs: &mut Vec<Var<'t>>) {
-        assert_eq!(
-            values.len(),
-            self.n_inputs,
-            "Mlp::inputs: the network takes {} inputs but got {} values",
-            self.n_inputs,
-            values.len()
-        );
-        inputs.clear();
-        for (k, &v) in values.iter().enumerate() {
-            let input = self.tape.constant(v);
-            inputs.push(match &self.input_names {
-                Some(names) => input.named(Name::from(names[k].clone())),
-                None => input,
+        let (number, layer) = self
+            .layers
+            .iter()
+            .enumerate()
+            .find(|(_, layer)| layer.parameter_range().contains(&index))
+            .unwrap_or_else(|| {
+                panic!(
+                    "Mlp::parameter_name: the network has {} parameters, none at {index}",
+                    self.parameters.len()
+                )
             });
-        }
+        let l = number + 1;
+        let weights = layer.weight_range();
+        Cow::Owned(if weights.contains(&index) {
+            let at = index - weights.start;
+            let (neuron, input) = (at / layer.n_inputs(), at % layer.n_inputs());
+            format!("l{l}.w{}.{}", neuron + 1, input + 1)
+        } else if layer.bias_mode() == Bias::Shared {
+            format!("l{l}.b")
+        } else {
+            format!("l{l}.b{}", index - layer.bias_range().start + 1)
+        })
     }
 
-    /// Records a forward pass over `inputs`.
-    ///
-    /// # Panics
-    ///
-    /// If `inputs` does not have one value per input.
-    pub fn forward(&self, inputs: &[Var<'t>]) -> Forward<'t> {
-        let mut forward = Forward::new();
-        self.forward_into(inputs, &mut forward);
-        forward
+    /// The position of the parameter named `name`, if there is one.
+    pub fn parameter_index(&self, name: &str) -> Option<usize> {
+        self.parameter_names().position(|n| n == name)
     }
 
-    /// Records a forward pass into `forward`, reusing its buffers: after the
-    /// first pass this allocates nothing.
-    ///
-    /// # Panics
-    ///
-    /// If `inputs` does not have one value per input.
-    pub fn forward_into(&self, inputs: &[Var<'t>], forward: &mut Forward<'t>) {
-        assert_eq!(
-            inputs.len(),
-            self.n_inputs,
-            "Mlp::forward: the network takes {} inputs but got {}",
-            self.n_inputs,
-            inputs.len()
-        );
-        forward.nets.resize_with(self.layers.len(), Vec::new);
-        forward.outs.resize_with(self.layers.len(), Vec::new);
-        for (k, layer) in self.layers.iter().enumerate() {
-            let (done, rest) = forward.outs.split_at_mut(k);
-            let layer_inputs = done.last().map_or(inputs, Vec::as_slice);
-            let (nets, outs) = (&mut forward.nets[k], &mut rest[0]);
-            nets.clear();
-            outs.clear();
-            layer.forward_into(layer_inputs, nets, outs);
-        }
+    pub(crate) fn names(&self) -> Option<&Names> {
+        self.names.as_ref()
     }
 }
 
-/// One layer a paragraph, with the current parameter values.
-impl fmt::Display for Mlp<'_> {
+/// One layer a paragraph, each neuron with its current parameters:
+/// `sigmoid(0.15·x1 + 0.2·x2 + 0.35)`.
+impl fmt::Display for Mlp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "MLP over {} inputs", self.n_inputs)?;
-        for (k, layer) in self.layers.iter().enumerate() {
-            write!(f, "\nlayer {}: {layer}", k + 1)?;
+        for (number, layer) in self.layers.iter().enumerate() {
+            write!(
+                f,
+                "\nlayer {}: {} neurons, {}",
+                number + 1,
+                layer.len(),
+                layer.activation()
+            )?;
+            if layer.bias_mode() == Bias::Shared {
+                write!(f, ", shared bias")?;
+            }
+            let weights = self.weights(number);
+            for k in 0..layer.len() {
+                write!(f, "\n  {}(", layer.activation())?;
+                for (j, w) in weights[k * layer.n_inputs()..(k + 1) * layer.n_inputs()]
+                    .iter()
+                    .enumerate()
+                {
+                    write!(f, "{w}·x{} + ", j + 1)?;
+                }
+                write!(f, "{})", self.parameters[layer.bias_index(k)])?;
+            }
         }
         Ok(())
     }

@@ -85,11 +85,21 @@ impl<'t> Neuron<'t> {
             self.weights.len(),
             inputs.len()
         );
-        let tape = self.bias.tape();
-        let weighted = self.weights.iter().zip(inputs).map(|(&w, &x)| w * x);
-        let net = tape.sum(weighted.chain(std::iter::once(self.bias)));
-        (net, self.activation.apply(net))
+        record(&self.weights, self.bias, self.activation, inputs)
     }
+}
+
+/// Records a neuron's net input `w · x + b` as one sum node over the
+/// weighted inputs and the bias, and its activation; returns both.
+pub(crate) fn record<'t>(
+    weights: &[Var<'t>],
+    bias: Var<'t>,
+    activation: Activation,
+    inputs: &[Var<'t>],
+) -> (Var<'t>, Var<'t>) {
+    let weighted = weights.iter().zip(inputs).map(|(&w, &x)| w * x);
+    let net = bias.tape().sum(weighted.chain(std::iter::once(bias)));
+    (net, activation.apply(net))
 }
 
 /// `sigmoid(0.15·x1 + 0.2·x2 + 0.35)`-style, with the current values.

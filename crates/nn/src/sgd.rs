@@ -42,9 +42,39 @@ impl Sgd {
         self.learning_rate
     }
 
-    /// The value `parameter` takes after one step: `p - η ∂L/∂p`.
-    pub fn updated(&self, parameter: Var<'_>, grads: &Gradients) -> f64 {
-        parameter.value() - self.learning_rate * grads.wrt(parameter)
+    /// The value a parameter takes after one step: `p - η ∂L/∂p`.
+    pub fn updated(&self, value: f64, gradient: f64) -> f64 {
+        value - self.learning_rate * gradient
+    }
+
+    /// Moves every parameter whose `trainable` flag is set one step against
+    /// its gradient: a model's parameters, in place.
+    ///
+    /// # Panics
+    ///
+    /// If the three slices differ in length.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut parameters = [1.0, 2.0];
+    /// nn::Sgd::new(0.5).update(&mut parameters, &[0.2, 0.4], &[true, false]);
+    /// assert_eq!(parameters, [0.9, 2.0]);
+    /// ```
+    pub fn update(&self, parameters: &mut [f64], gradients: &[f64], trainable: &[bool]) {
+        assert!(
+            parameters.len() == gradients.len() && parameters.len() == trainable.len(),
+            "Sgd::update: {} parameters, {} gradients and {} trainable flags; give one of each \
+             per parameter",
+            parameters.len(),
+            gradients.len(),
+            trainable.len()
+        );
+        for ((p, &g), &train) in parameters.iter_mut().zip(gradients).zip(trainable) {
+            if train {
+                *p = self.updated(*p, g);
+            }
+        }
     }
 
     /// Moves every parameter one step against its gradient.

@@ -3,8 +3,9 @@
 
 use autograd::{Gradients, Mark, Tape, Var};
 
+use crate::bound::{BoundMlp, Forward};
 use crate::loss::Loss;
-use crate::mlp::{Forward, Mlp};
+use crate::mlp::Mlp;
 use crate::sgd::Sgd;
 
 /// In which order a step's gradients are computed and applied.
@@ -26,13 +27,15 @@ pub enum UpdateOrder {
     Sequential,
 }
 
-/// Trains an [`Mlp`] step by step: each step records the forward pass and
-/// the loss, backpropagates, rewinds the tape to where it was when the
-/// trainer was made, and updates the parameters.
+/// Trains the model it keeps, step by step: each step records the forward
+/// pass and the loss on the tape, backpropagates, rewinds the tape to where
+/// it was when the trainer was made, and moves the model's parameters (and
+/// their leaves on the tape with them).
 ///
-/// The trainer reuses its buffers (inputs, activations, gradients), and the
-/// tape reuses its memory across rewinds, so a step allocates nothing after
-/// the first one.
+/// The trainer binds the model to the tape once ([`Mlp::bind`]) and reuses
+/// its buffers, and the tape reuses its memory across rewinds, so a step
+/// allocates nothing after the first one. When training is done,
+/// [`Trainer::into_model`] gives the model back, free of the tape.
 ///
 /// # Examples
 ///
@@ -40,54 +43,70 @@ pub enum UpdateOrder {
 /// use autograd::Tape;
 /// use nn::{Activation, LayerSpec, Loss, Mlp, Sgd, Trainer};
 ///
-/// let tape = Tape::new();
-/// let mlp = Mlp::new(&tape, 1, &[LayerSpec::new(1, Activation::Identity)], 1);
-/// let mut trainer = Trainer::new(&mlp, Loss::MeanSquaredError, Sgd::new(0.1));
-/// let mut loss = f64::INFINITY;
-/// for _ in 0..500 {
-///     // y = 3x - 1 on two points
-///     loss = trainer.step_batch(&mlp, [(&[0.0][..], &[-1.0][..]), (&[1.0][..], &[2.0][..])]);
+/// // A function that trains a model and returns it: the tape stays inside.
+/// fn fit_line() -> Mlp {
+///     let tape = Tape::new();
+///     let model = Mlp::new(1, &[LayerSpec::new(1, Activation::Identity)], 1);
+///     let mut trainer = Trainer::new(&tape, model, Loss::MeanSquaredError, Sgd::new(0.1));
+///     for _ in 0..500 {
+///         // y = 3x - 1 on two points
+///         trainer.step_batch([(&[0.0][..], &[-1.0][..]), (&[1.0][..], &[2.0][..])]);
+///     }
+///     assert_eq!(tape.len(), 2); // the tape did not grow: two parameters
+///     trainer.into_model()
 /// }
-/// assert!(loss < 1e-12);
-/// let nodes_per_model = mlp.parameters().count();
-/// assert_eq!(tape.len(), nodes_per_model); // the tape did not grow
+/// let line = fit_line();
+/// assert!((line.parameters()[0] - 3.0).abs() < 1e-6); // the weight
+/// assert!((line.parameters()[1] + 1.0).abs() < 1e-6); // the bias
 /// ```
 #[derive(Debug)]
 pub struct Trainer<'t> {
     tape: &'t Tape,
+    model: Mlp,
+    net: BoundMlp<'t>,
     mark: Mark,
     loss: Loss,
     sgd: Sgd,
     order: UpdateOrder,
+    trainable: Vec<bool>,
     grads: Gradients,
+    /// The last step's gradient, by parameter.
+    gradient: Vec<f64>,
     inputs: Vec<Var<'t>>,
     forward: Forward<'t>,
     losses: Vec<Var<'t>>,
-    /// Parameter updates the sequential order computes before applying any.
-    pending: Vec<(Var<'t>, f64)>,
     /// ∂L/∂net of the layer above, for the sequential order.
     deltas: Vec<f64>,
+    /// The parameters' new values, for the sequential order.
+    updated: Vec<f64>,
 }
 
 impl<'t> Trainer<'t> {
-    /// A trainer for `mlp`, in the [`UpdateOrder::Simultaneous`] order.
+    /// A trainer that keeps `model` and trains it on `tape`, in the
+    /// [`UpdateOrder::Simultaneous`] order.
     ///
-    /// Each step rewinds the tape to where it is now: make the trainer right
-    /// after the network, before recording anything else you want to keep.
-    pub fn new(mlp: &Mlp<'t>, loss: Loss, sgd: Sgd) -> Self {
-        let tape = mlp.tape();
+    /// It records the model's parameters on the tape now, and each step
+    /// rewinds the tape to just after them: make the trainer before
+    /// recording anything else you want to keep on that tape.
+    pub fn new(tape: &'t Tape, model: Mlp, loss: Loss, sgd: Sgd) -> Self {
+        let net = model.bind(tape);
+        let trainable = model.trainable().collect();
         Trainer {
             tape,
             mark: tape.mark(),
+            net,
+            model,
             loss,
             sgd,
             order: UpdateOrder::Simultaneous,
+            trainable,
             grads: Gradients::new(),
+            gradient: Vec::new(),
             inputs: Vec::new(),
             forward: Forward::new(),
             losses: Vec::new(),
-            pending: Vec::new(),
             deltas: Vec::new(),
+            updated: Vec::new(),
         }
     }
 
@@ -98,13 +117,36 @@ impl<'t> Trainer<'t> {
         self
     }
 
+    /// The model, as the last step left it.
+    pub fn model(&self) -> &Mlp {
+        &self.model
+    }
+
+    /// The trained model, free of the tape.
+    pub fn into_model(self) -> Mlp {
+        self.model
+    }
+
+    /// The model bound to the tape, its leaves holding the model's current
+    /// parameters: to record a pass with them (the next step rewinds it).
+    pub fn network(&self) -> &BoundMlp<'t> {
+        &self.net
+    }
+
+    /// The last step's gradient by parameter, in the model's order (of the
+    /// loss before the update; in the sequential order, each layer's through
+    /// the updated layers above it).
+    pub fn gradient(&self) -> &[f64] {
+        &self.gradient
+    }
+
     /// One step on one sample; returns the loss before the update.
     ///
     /// # Panics
     ///
     /// If `input` or `target` does not match the network's size.
-    pub fn step(&mut self, mlp: &Mlp<'t>, input: &[f64], target: &[f64]) -> f64 {
-        self.step_batch(mlp, [(input, target)])
+    pub fn step(&mut self, input: &[f64], target: &[f64]) -> f64 {
+        self.step_batch([(input, target)])
     }
 
     /// One step on the mean loss over several samples; returns that loss
@@ -116,13 +158,12 @@ impl<'t> Trainer<'t> {
     /// or the order is [`UpdateOrder::Sequential`] with more than one sample.
     pub fn step_batch<'s>(
         &mut self,
-        mlp: &Mlp<'t>,
         samples: impl IntoIterator<Item = (&'s [f64], &'s [f64])>,
     ) -> f64 {
         self.losses.clear();
         for (input, target) in samples {
-            mlp.inputs_into(input, &mut self.inputs);
-            mlp.forward_into(&self.inputs, &mut self.forward);
+            self.net.inputs_into(input, &mut self.inputs);
+            self.net.forward_into(&self.inputs, &mut self.forward);
             self.losses
                 .push(self.loss.apply(self.forward.outputs(), target));
         }
@@ -135,8 +176,10 @@ impl<'t> Trainer<'t> {
         let value = loss.value();
         match self.order {
             UpdateOrder::Simultaneous => {
+                self.net.gradients_into(&self.grads, &mut self.gradient);
                 self.tape.rewind(self.mark);
-                self.sgd.step(mlp.trainable_parameters(), &self.grads);
+                self.sgd
+                    .update(self.model.parameters_mut(), &self.gradient, &self.trainable);
             }
             UpdateOrder::Sequential => {
                 assert!(
@@ -144,27 +187,34 @@ impl<'t> Trainer<'t> {
                     "UpdateOrder::Sequential is defined for one sample per step, got {}",
                     self.losses.len()
                 );
-                self.sequential_update(mlp);
+                self.sequential_update();
             }
         }
+        self.net.load(&self.model);
         value
-    }
-
-    /// The gradients of the last step's loss (of the last layer's parameters,
-    /// in the sequential order).
-    pub fn gradients(&self) -> &Gradients {
-        &self.grads
     }
 
     /// Updates layer by layer from the top, each layer's gradient taken
     /// through the already-updated weights of the layer above.
-    fn sequential_update(&mut self, mlp: &Mlp<'t>) {
-        let layers = mlp.layers();
+    fn sequential_update(&mut self) {
+        let layers = self.net.layers();
         let top = layers.len() - 1;
-        self.pending.clear();
-        for p in layers[top].trainable_parameters() {
-            self.pending.push((p, self.sgd.updated(p, &self.grads)));
-        }
+        let parameters = self.model.parameters();
+        self.updated.clear();
+        self.updated.extend_from_slice(parameters);
+        self.gradient.clear();
+        self.gradient.resize(parameters.len(), 0.0);
+        // The gradient of layer `layer`'s parameters, from the last sweep,
+        // and their new values.
+        let take = |layer: usize, grads: &Gradients, gradient: &mut [f64], updated: &mut [f64]| {
+            for i in layers[layer].parameter_range() {
+                gradient[i] = grads.wrt(self.net.parameters()[i]);
+                if self.trainable[i] {
+                    updated[i] = self.sgd.updated(parameters[i], gradient[i]);
+                }
+            }
+        };
+        take(top, &self.grads, &mut self.gradient, &mut self.updated);
         self.deltas.clear();
         let grads = &self.grads;
         self.deltas
@@ -172,37 +222,29 @@ impl<'t> Trainer<'t> {
 
         for below in (0..top).rev() {
             let above = &layers[below + 1];
-            let step = if above.weights_frozen() {
-                0.0
-            } else {
-                self.sgd.learning_rate()
-            };
             // Z = Σ_k δ_k · Σ_j w'_kj · out_j, with δ and the updated weights w'
             // as constants: ∂Z/∂(anything below) backpropagates the deltas
             // through the updated weights and the original forward pass.
             let outs = self.forward.outs(below);
-            let grads = &self.grads;
-            let surrogate = self.tape.sum(above.neurons().iter().zip(&self.deltas).map(
-                |(neuron, &delta)| {
-                    let weighted = neuron.weights().iter().zip(outs).map(|(&w, &out)| {
-                        let updated = w.value() - step * grads.wrt(w);
-                        updated * out
-                    });
+            let weights = &self.updated[above.weight_range()];
+            let n = above.n_inputs();
+            let surrogate = self
+                .tape
+                .sum(self.deltas.iter().enumerate().map(|(k, &delta)| {
+                    let weighted = weights[k * n..(k + 1) * n]
+                        .iter()
+                        .zip(outs)
+                        .map(|(&w, &out)| w * out);
                     delta * self.tape.sum(weighted)
-                },
-            ));
+                }));
             surrogate.backward_into(&mut self.grads);
-            for p in layers[below].trainable_parameters() {
-                self.pending.push((p, self.sgd.updated(p, &self.grads)));
-            }
+            take(below, &self.grads, &mut self.gradient, &mut self.updated);
             self.deltas.clear();
             let grads = &self.grads;
             self.deltas
                 .extend(self.forward.nets(below).iter().map(|&net| grads.wrt(net)));
         }
         self.tape.rewind(self.mark);
-        for &(p, value) in &self.pending {
-            self.tape.set_value(p, value);
-        }
+        self.model.set_parameters(&self.updated);
     }
 }

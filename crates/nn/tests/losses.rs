@@ -323,7 +323,6 @@ fn an_mlp_trained_with_softmax_cross_entropy_classifies_three_clusters() {
     let targets: Vec<Vec<f64>> = data.iter().map(|&(_, c)| one_hot(c, 3)).collect();
     let tape = Tape::new();
     let mlp = Mlp::new(
-        &tape,
         2,
         &[
             LayerSpec::new(8, Activation::Tanh),
@@ -331,24 +330,25 @@ fn an_mlp_trained_with_softmax_cross_entropy_classifies_three_clusters() {
         ],
         1,
     );
-    let mut trainer = Trainer::new(&mlp, Loss::SoftmaxCrossEntropy, Sgd::new(0.5));
+    let mut trainer = Trainer::new(&tape, mlp, Loss::SoftmaxCrossEntropy, Sgd::new(0.5));
     let samples = || {
         data.iter()
             .zip(&targets)
             .map(|((x, _), t)| (&x[..], &t[..]))
     };
-    let first = trainer.step_batch(&mlp, samples());
+    let first = trainer.step_batch(samples());
     assert!(
         (first - 3f64.ln()).abs() < 0.5,
         "an untrained network is near chance: {first}"
     );
     let mut loss = first;
     for _ in 0..300 {
-        loss = trainer.step_batch(&mlp, samples());
+        loss = trainer.step_batch(samples());
     }
     assert!(loss < 0.05, "cross-entropy {first} -> {loss}");
     for (x, class) in &data {
-        let outputs = mlp.forward(&mlp.inputs(x));
+        let net = trainer.network();
+        let outputs = net.forward(&net.inputs(x));
         let scores: Vec<f64> = outputs.outputs().iter().map(|z| z.value()).collect();
         let best = (0..3)
             .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))
@@ -367,7 +367,6 @@ fn an_mlp_trained_with_binary_cross_entropy_with_logits_learns_xor() {
     ];
     let tape = Tape::new();
     let mlp = Mlp::new(
-        &tape,
         2,
         &[
             LayerSpec::new(4, Activation::Tanh),
@@ -375,14 +374,20 @@ fn an_mlp_trained_with_binary_cross_entropy_with_logits_learns_xor() {
         ],
         2,
     );
-    let mut trainer = Trainer::new(&mlp, Loss::BinaryCrossEntropyWithLogits, Sgd::new(0.5));
+    let mut trainer = Trainer::new(
+        &tape,
+        mlp,
+        Loss::BinaryCrossEntropyWithLogits,
+        Sgd::new(0.5),
+    );
     let mut loss = f64::INFINITY;
     for _ in 0..2_000 {
-        loss = trainer.step_batch(&mlp, xor.iter().map(|(x, t)| (&x[..], &t[..])));
+        loss = trainer.step_batch(xor.iter().map(|(x, t)| (&x[..], &t[..])));
     }
     assert!(loss < 0.02, "binary cross-entropy stuck at {loss}");
     for (x, t) in xor {
-        let z = mlp.forward(&mlp.inputs(&x)).outputs()[0].value();
+        let net = trainer.network();
+        let z = net.forward(&net.inputs(&x)).outputs()[0].value();
         assert_eq!(z > 0.0, t[0] == 1.0, "xor{x:?}: logit {z}");
     }
 }

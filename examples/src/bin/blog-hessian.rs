@@ -18,16 +18,12 @@ fn main() -> ExitCode {
 /// Prints the Hessian and the gradient to `out`.
 fn run(out: &mut impl Write) -> io::Result<()> {
     let tape = autograd::Tape::new();
-    let mlp = blog::network(&tape);
+    let mlp = blog::network().bind(&tape);
     let pass = blog::forward(&mlp);
     let names = ["w5", "w6", "w7", "w8"];
     let weights: Vec<Var<'_>> = names
         .iter()
-        .map(|name| {
-            mlp.parameters()
-                .find(|p| p.name().as_deref() == Some(name))
-                .expect("the blog network names w5..w8")
-        })
+        .map(|name| mlp.parameter(name).expect("the blog network names w5..w8"))
         .collect();
     let gradient = pass.total.grad_graph(&weights);
     writeln!(

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use autograd::{Gradients, Shortest, Tape, Var};
 use clap::{Parser, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use nn::{Activation, LayerSpec, Loss, Mlp, Sgd};
+use nn::{Activation, BoundMlp, LayerSpec, Loss, Mlp, Sgd};
 
 /// Trains a 2-16-16-1 MLP on 100 two-moons points (hinge or cross-entropy
 /// loss, L2 regularisation, SGD) and reports its training accuracy.
@@ -99,7 +99,7 @@ fn moons(seed: u64) -> Vec<pictures::Point> {
 }
 
 /// The model's raw score for one point.
-fn score<'t>(mlp: &Mlp<'t>, x: f64, y: f64) -> Var<'t> {
+fn score<'t>(mlp: &BoundMlp<'t>, x: f64, y: f64) -> Var<'t> {
     mlp.forward(&mlp.inputs(&[x, y])).outputs()[0]
 }
 
@@ -108,7 +108,7 @@ fn score<'t>(mlp: &Mlp<'t>, x: f64, y: f64) -> Var<'t> {
 /// loss).
 fn loss<'t>(
     tape: &'t Tape,
-    mlp: &Mlp<'t>,
+    mlp: &BoundMlp<'t>,
     points: &[pictures::Point],
     data: DataLoss,
 ) -> (Var<'t>, usize) {
@@ -134,7 +134,7 @@ fn loss<'t>(
             Loss::BinaryCrossEntropyWithLogits.apply(&scores, &labels)
         }
     };
-    let l2 = ALPHA * tape.sum(mlp.parameters().map(|p| p * p));
+    let l2 = ALPHA * tape.sum(mlp.parameters().iter().map(|&p| p * p));
     let correct = scores
         .iter()
         .zip(points)
@@ -174,8 +174,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let points = moons(cli.seed);
     let tape = Tape::new();
-    let mlp = Mlp::new(
-        &tape,
+    let mut model = Mlp::new(
         2,
         &[
             LayerSpec::new(16, Activation::Relu),
@@ -184,8 +183,11 @@ fn main() -> ExitCode {
         ],
         cli.seed,
     );
+    let mlp = model.bind(&tape);
+    let trainable: Vec<bool> = model.trainable().collect();
     let mark = tape.mark();
     let mut grads = Gradients::new();
+    let mut gradient = Vec::new();
     let bar = ProgressBar::new(cli.steps as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} steps  {msg}")
@@ -194,12 +196,14 @@ fn main() -> ExitCode {
     for step in 0..cli.steps {
         let (total, correct) = loss(&tape, &mlp, &points, cli.loss);
         total.backward_into(&mut grads);
+        mlp.gradients_into(&grads, &mut gradient);
         let before = total.value();
         tape.rewind(mark);
         // The learning rate decays to a tenth of the first, as in
         // micrograd's demo (from 1.0 to 0.1 with the hinge loss).
         let rate = cli.loss.first_rate() * (1.0 - 0.9 * step as f64 / cli.steps as f64);
-        Sgd::new(rate).step(mlp.trainable_parameters(), &grads);
+        Sgd::new(rate).update(model.parameters_mut(), &gradient, &trainable);
+        mlp.load(&model);
         bar.set_message(format!(
             "loss {}  accuracy {}%",
             Shortest(before),

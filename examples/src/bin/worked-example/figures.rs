@@ -3,7 +3,7 @@
 
 use autograd::{Tape, Var};
 use nn::blog::{self, Section};
-use nn::{Mlp, UpdateOrder};
+use nn::{BoundMlp, UpdateOrder};
 
 /// One figure of the blog and the engine's value for it.
 #[derive(Clone, Debug)]
@@ -98,9 +98,8 @@ impl Settings {
     }
 }
 
-fn parameter<'t>(mlp: &Mlp<'t>, name: &str) -> Var<'t> {
-    mlp.parameters()
-        .find(|p| p.name().as_deref() == Some(name))
+fn parameter<'t>(mlp: &BoundMlp<'t>, name: &str) -> Var<'t> {
+    mlp.parameter(name)
         .expect("internal error: the blog network names w1..w8")
 }
 
@@ -122,7 +121,7 @@ pub(crate) struct Computed {
 pub(crate) fn compute(settings: Settings) -> Computed {
     let tape = Tape::new();
     tape.set_detect_anomaly(settings.detect_anomaly);
-    let mlp = blog::network(&tape);
+    let mlp = blog::network().bind(&tape);
     let pass = blog::forward(&mlp);
     let grads = pass.total.backward();
     let trace = pass.total.trace().with_gradients(&grads).to_string();
@@ -229,14 +228,13 @@ pub(crate) fn compute(settings: Settings) -> Computed {
 fn train(settings: Settings, order: UpdateOrder) -> ([f64; 4], Option<pictures::Curve>) {
     let tape = Tape::new();
     tape.set_detect_anomaly(settings.detect_anomaly);
-    let mlp = blog::network(&tape);
-    let mut trainer = blog::trainer(&mlp, settings.learning_rate, order);
+    let mut trainer = blog::trainer(&tape, blog::network(), settings.learning_rate, order);
     let mut after_one = f64::NAN;
     let mut curve = settings
         .curves
         .then(|| pictures::Curve::new(settings.iterations.max(1)));
     for step in 0..settings.iterations.max(1) {
-        let error_before = trainer.step(&mlp, &blog::INPUTS, &blog::TARGETS);
+        let error_before = trainer.step(&blog::INPUTS, &blog::TARGETS);
         if let Some(curve) = &mut curve {
             curve.push(error_before);
         }
@@ -245,7 +243,7 @@ fn train(settings: Settings, order: UpdateOrder) -> ([f64; 4], Option<pictures::
         }
     }
     let mark = tape.mark();
-    let pass = blog::forward(&mlp);
+    let pass = blog::forward(trainer.network());
     let outputs = pass.forward.outputs();
     let result = [
         if settings.iterations > 1 {
