@@ -134,3 +134,23 @@ fn a_cross_entropy_picture_says_so_in_its_title() {
         "no title in the picture"
     );
 }
+
+#[test]
+fn every_optimizer_separates_the_moons_and_sgd_is_the_default() {
+    let (_, default, _) = moons(&["--steps", "3"]);
+    let (_, sgd, _) = moons(&["--steps", "3", "--optimizer", "sgd"]);
+    assert_eq!(default, sgd);
+    for optimizer in ["momentum", "nesterov", "adam"] {
+        let (status, trained, stderr) = moons(&["--optimizer", optimizer]);
+        assert_eq!(status, 0, "{stderr}");
+        assert!(accuracy_of(&trained) >= 98.0, "{optimizer}: {trained}");
+        let (_, short, _) = moons(&["--steps", "3", "--optimizer", optimizer]);
+        assert_ne!(short, sgd, "{optimizer} takes other steps than SGD");
+    }
+    let (status, _, stderr) = moons(&["--optimizer", "rmsprop"]);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(
+        stderr.contains("[possible values: sgd, momentum, nesterov, adam]"),
+        "{stderr}"
+    );
+}

@@ -7,7 +7,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use autograd::{CustomOp, Gradients, Tangents, Tape};
-use nn::{Activation, LayerSpec, Loss, Mlp, Sgd, Trainer, UpdateOrder, blog};
+use nn::{Activation, Adam, LayerSpec, Loss, Mlp, Optimizer, Sgd, Trainer, UpdateOrder, blog};
 
 struct Counting;
 
@@ -80,14 +80,21 @@ fn batch_training_steps_allocate_nothing_after_the_first() {
         })
         .collect();
     let batch = || samples.iter().map(|(x, t)| (&x[..], &t[..]));
-    let mut trainer = Trainer::new(&tape, mlp, Loss::MeanSquaredError, Sgd::new(0.01));
-    trainer.step_batch(batch());
-    let count = allocations_during(|| {
-        for _ in 0..20 {
-            trainer.step_batch(batch());
-        }
-    });
-    assert_eq!(count, 0, "{count} allocations in 20 steps");
+    let optimizers: [Box<dyn Fn() -> Box<dyn Optimizer>>; 3] = [
+        Box::new(|| Box::new(Sgd::new(0.01))),
+        Box::new(|| Box::new(Sgd::new(0.01).with_momentum(0.9).with_nesterov())),
+        Box::new(|| Box::new(Adam::adamw(0.01, 0.01))),
+    ];
+    for optimizer in optimizers {
+        let mut trainer = Trainer::new(&tape, mlp.clone(), Loss::MeanSquaredError, optimizer());
+        trainer.step_batch(batch());
+        let count = allocations_during(|| {
+            for _ in 0..20 {
+                trainer.step_batch(batch());
+            }
+        });
+        assert_eq!(count, 0, "{count} allocations in 20 steps");
+    }
 }
 
 #[test]

@@ -36,6 +36,7 @@
 #![deny(missing_docs)]
 
 mod activation;
+mod adam;
 pub mod blog;
 mod bound;
 mod init;
@@ -43,15 +44,18 @@ mod layer;
 mod loss;
 mod mlp;
 mod neuron;
+mod optimizer;
 mod sgd;
 mod trainer;
 
 pub use activation::Activation;
+pub use adam::Adam;
 pub use bound::{BoundMlp, Forward};
 pub use layer::{Bias, Layer, LayerSpec};
 pub use loss::{Loss, one_hot};
 pub use mlp::Mlp;
 pub use neuron::Neuron;
+pub use optimizer::Optimizer;
 pub use sgd::Sgd;
 pub use trainer::{Trainer, UpdateOrder};
 

@@ -6,7 +6,7 @@ use autograd::{Gradients, Mark, Tape, Var};
 use crate::bound::{BoundMlp, Forward};
 use crate::loss::Loss;
 use crate::mlp::Mlp;
-use crate::sgd::Sgd;
+use crate::optimizer::Optimizer;
 
 /// In which order a step's gradients are computed and applied.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -23,7 +23,10 @@ pub enum UpdateOrder {
     ///
     /// Built with the generic engine: the deltas of the layer above are held
     /// as constants and backpropagated through its updated weights. Defined
-    /// for one sample per step.
+    /// for one sample per step and plain gradient descent (an [`Sgd`] with
+    /// no momentum and no weight decay), the blog's.
+    ///
+    /// [`Sgd`]: crate::Sgd
     Sequential,
 }
 
@@ -66,7 +69,7 @@ pub struct Trainer<'t> {
     net: BoundMlp<'t>,
     mark: Mark,
     loss: Loss,
-    sgd: Sgd,
+    optimizer: Box<dyn Optimizer>,
     order: UpdateOrder,
     trainable: Vec<bool>,
     grads: Gradients,
@@ -82,13 +85,19 @@ pub struct Trainer<'t> {
 }
 
 impl<'t> Trainer<'t> {
-    /// A trainer that keeps `model` and trains it on `tape`, in the
-    /// [`UpdateOrder::Simultaneous`] order.
+    /// A trainer that keeps `model` and trains it on `tape` with
+    /// `optimizer` ([`Sgd`](crate::Sgd), [`Adam`](crate::Adam), or yours),
+    /// in the [`UpdateOrder::Simultaneous`] order.
     ///
     /// It records the model's parameters on the tape now, and each step
     /// rewinds the tape to just after them: make the trainer before
     /// recording anything else you want to keep on that tape.
-    pub fn new(tape: &'t Tape, model: Mlp, loss: Loss, sgd: Sgd) -> Self {
+    pub fn new(
+        tape: &'t Tape,
+        model: Mlp,
+        loss: Loss,
+        optimizer: impl Optimizer + 'static,
+    ) -> Self {
         let net = model.bind(tape);
         let trainable = model.trainable().collect();
         Trainer {
@@ -97,7 +106,7 @@ impl<'t> Trainer<'t> {
             net,
             model,
             loss,
-            sgd,
+            optimizer: Box::new(optimizer),
             order: UpdateOrder::Simultaneous,
             trainable,
             grads: Gradients::new(),
@@ -111,8 +120,19 @@ impl<'t> Trainer<'t> {
     }
 
     /// The same trainer with the given update order.
+    ///
+    /// # Panics
+    ///
+    /// For [`UpdateOrder::Sequential`] with an optimiser other than plain
+    /// gradient descent.
     #[must_use]
     pub fn with_update_order(mut self, order: UpdateOrder) -> Self {
+        assert!(
+            order == UpdateOrder::Simultaneous || self.optimizer.plain_learning_rate().is_some(),
+            "UpdateOrder::Sequential is defined for plain gradient descent (Sgd with no momentum \
+             and no weight decay), the worked example's; this trainer has {:?}",
+            self.optimizer
+        );
         self.order = order;
         self
     }
@@ -178,8 +198,8 @@ impl<'t> Trainer<'t> {
             UpdateOrder::Simultaneous => {
                 self.net.gradients_into(&self.grads, &mut self.gradient);
                 self.tape.rewind(self.mark);
-                self.sgd
-                    .update(self.model.parameters_mut(), &self.gradient, &self.trainable);
+                self.optimizer
+                    .step(self.model.parameters_mut(), &self.gradient, &self.trainable);
             }
             UpdateOrder::Sequential => {
                 assert!(
@@ -199,6 +219,10 @@ impl<'t> Trainer<'t> {
     fn sequential_update(&mut self) {
         let layers = self.net.layers();
         let top = layers.len() - 1;
+        let rate = self
+            .optimizer
+            .plain_learning_rate()
+            .expect("with_update_order checked that the optimiser is plain gradient descent");
         let parameters = self.model.parameters();
         self.updated.clear();
         self.updated.extend_from_slice(parameters);
@@ -210,7 +234,7 @@ impl<'t> Trainer<'t> {
             for i in layers[layer].parameter_range() {
                 gradient[i] = grads.wrt(self.net.parameters()[i]);
                 if self.trainable[i] {
-                    updated[i] = self.sgd.updated(parameters[i], gradient[i]);
+                    updated[i] = parameters[i] - rate * gradient[i];
                 }
             }
         };

@@ -13,19 +13,24 @@ use std::process::ExitCode;
 use autograd::{Gradients, Shortest, Tape, Var};
 use clap::{Parser, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use nn::{Activation, BoundMlp, LayerSpec, Loss, Mlp, Sgd};
+use nn::{Activation, Adam, BoundMlp, LayerSpec, Loss, Mlp, Optimizer, Sgd};
 
 /// Trains a 2-16-16-1 MLP on 100 two-moons points (hinge or cross-entropy
-/// loss, L2 regularisation, SGD) and reports its training accuracy.
+/// loss, L2 regularisation; SGD, momentum or Adam) and reports its training
+/// accuracy.
 #[derive(Parser, Debug)]
 #[command(long_about = None)]
 struct Cli {
-    /// SGD steps.
+    /// Training steps.
     #[arg(long, default_value_t = 100)]
     steps: usize,
     /// The data loss, averaged over the points.
     #[arg(long, value_enum, default_value_t = DataLoss::Hinge)]
     loss: DataLoss,
+    /// The update rule. Each has its own first learning rate, which decays
+    /// linearly to a tenth of itself over the steps.
+    #[arg(long, value_enum, default_value_t = Rule::Sgd)]
+    optimizer: Rule,
     /// Seed for the data's noise and the initial weights.
     #[arg(long, default_value_t = 1337)]
     seed: u64,
@@ -53,6 +58,36 @@ impl DataLoss {
         match self {
             DataLoss::Hinge => 1.0,
             DataLoss::CrossEntropy => 2.0,
+        }
+    }
+}
+
+/// The optimiser `--optimizer` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Rule {
+    /// Plain gradient descent, as micrograd's demo.
+    Sgd,
+    /// SGD with momentum 0.9, at a tenth of plain SGD's learning rate (its
+    /// steps build up to ten times the gradient).
+    Momentum,
+    /// SGD with Nesterov momentum 0.9, at a tenth of plain SGD's learning
+    /// rate.
+    Nesterov,
+    /// Adam with PyTorch's defaults, at a learning rate of 0.05.
+    Adam,
+}
+
+impl Rule {
+    /// The optimiser, at the first step's learning rate for `loss`.
+    fn make(self, loss: DataLoss) -> Box<dyn Optimizer> {
+        let sgd_rate = loss.first_rate();
+        match self {
+            Rule::Sgd => Box::new(Sgd::new(sgd_rate)),
+            Rule::Momentum => Box::new(Sgd::new(sgd_rate / 10.0).with_momentum(0.9)),
+            Rule::Nesterov => {
+                Box::new(Sgd::new(sgd_rate / 10.0).with_momentum(0.9).with_nesterov())
+            }
+            Rule::Adam => Box::new(Adam::new(0.05)),
         }
     }
 }
@@ -188,6 +223,8 @@ fn main() -> ExitCode {
     let mark = tape.mark();
     let mut grads = Gradients::new();
     let mut gradient = Vec::new();
+    let mut optimizer = cli.optimizer.make(cli.loss);
+    let first_rate = optimizer.learning_rate();
     let bar = ProgressBar::new(cli.steps as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} steps  {msg}")
@@ -200,9 +237,9 @@ fn main() -> ExitCode {
         let before = total.value();
         tape.rewind(mark);
         // The learning rate decays to a tenth of the first, as in
-        // micrograd's demo (from 1.0 to 0.1 with the hinge loss).
-        let rate = cli.loss.first_rate() * (1.0 - 0.9 * step as f64 / cli.steps as f64);
-        Sgd::new(rate).update(model.parameters_mut(), &gradient, &trainable);
+        // micrograd's demo (from 1.0 to 0.1 with SGD and the hinge loss).
+        optimizer.set_learning_rate(first_rate * (1.0 - 0.9 * step as f64 / cli.steps as f64));
+        optimizer.step(model.parameters_mut(), &gradient, &trainable);
         mlp.load(&model);
         bar.set_message(format!(
             "loss {}  accuracy {}%",
