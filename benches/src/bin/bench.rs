@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use benchmarks::modes::{self, Mode};
-use benchmarks::{blog, chain, mlp};
+use benchmarks::{batch, blog, chain, mlp};
 use clap::Parser;
 
 /// Counts live heap bytes and their peak, to measure memory per node.
@@ -94,6 +94,9 @@ enum Workload {
     Mlp,
     /// W3: a chain of 10^6 steps.
     Chain,
+    /// One batch gradient over 10,000 points, on one thread and on every
+    /// core.
+    Batch,
     /// The modes: Jacobians both ways, Hessian-vector products both ways
     /// (a table of its own, not in the default run).
     Modes,
@@ -346,8 +349,8 @@ fn json_number(x: f64) -> String {
 }
 
 /// The rows as one JSON object.
-fn json(rows: &[Row]) -> String {
-    let items: Vec<String> = rows
+fn json(rows: &[Row], batch: Option<&BatchRow>) -> String {
+    let mut items: Vec<String> = rows
         .iter()
         .map(|row| {
             let (engine, hand) = (row.time("engine"), row.time("handwritten"));
@@ -368,7 +371,79 @@ fn json(rows: &[Row]) -> String {
             )
         })
         .collect();
+    if let Some(b) = batch {
+        items.push(format!(
+            "{{\"name\": \"batch\", \"points\": {}, \"threads\": {}, \"one_thread_s\": {}, \
+             \"all_threads_s\": {}, \"speedup\": {}}}",
+            batch::POINTS,
+            b.threads,
+            json_number(b.one),
+            json_number(b.all),
+            json_number(b.speedup())
+        ));
+    }
     format!("{{\"workloads\": [{}]}}\n", items.join(", "))
+}
+
+/// The batch gradient on one thread and on every core.
+struct BatchRow {
+    threads: usize,
+    one: f64,
+    all: f64,
+}
+
+impl BatchRow {
+    fn speedup(&self) -> f64 {
+        self.one / self.all
+    }
+}
+
+/// One batch gradient on a pool of one thread and on a pool of every core,
+/// alternating; checks that both give the same bits.
+fn batch_row(rounds: usize) -> BatchRow {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let pool = |n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .expect("the bench starts its threads")
+    };
+    let (one, all) = (pool(1), pool(threads));
+    let (model, data) = (batch::model(), batch::data());
+    let mut contenders = vec![
+        contender("one thread", || batch::gradient(&one, &model, &data)),
+        contender("every core", || batch::gradient(&all, &model, &data)),
+    ];
+    race(&mut contenders, rounds);
+    let (a, b) = (
+        contenders[0].last.as_ref().expect("ran"),
+        contenders[1].last.as_ref().expect("ran"),
+    );
+    assert!(
+        a.0.to_bits() == b.0.to_bits()
+            && a.1
+                .iter()
+                .zip(&b.1)
+                .all(|(x, y)| x.to_bits() == y.to_bits()),
+        "batch: {threads} threads gave other bits than one"
+    );
+    BatchRow {
+        threads,
+        one: median(&contenders[0].seconds),
+        all: median(&contenders[1].seconds),
+    }
+}
+
+/// The batch row as a line under the table.
+fn batch_line(row: &BatchRow) -> String {
+    format!(
+        "\nbatch   gradient over {} points: 1 thread {}, {} threads {}, speedup {:.2}x (same bits)\n",
+        batch::POINTS,
+        format_seconds(row.one),
+        row.threads,
+        format_seconds(row.all),
+        row.speedup()
+    )
 }
 
 /// Jacobians of each shape by each mode, and Hessian-vector products both
@@ -520,12 +595,19 @@ fn main() -> ExitCode {
         if wanted(Workload::Chain) {
             rows.push(chain_row(rounds));
         }
-        let mut text = if rows.is_empty() {
+        let batch = wanted(Workload::Batch).then(|| batch_row(rounds));
+        let mut text = if rows.is_empty() && batch.is_none() {
             String::new()
         } else if cli.json {
-            json(&rows)
+            json(&rows, batch.as_ref())
         } else {
-            table(&rows)
+            let mut text = if rows.is_empty() {
+                String::new()
+            } else {
+                table(&rows)
+            };
+            text += &batch.as_ref().map(batch_line).unwrap_or_default();
+            text
         };
         if wanted(Workload::Modes) {
             text += &modes_table(rounds);

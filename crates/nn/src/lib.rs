@@ -45,6 +45,7 @@ mod loss;
 mod mlp;
 mod neuron;
 mod optimizer;
+mod parallel;
 mod sgd;
 mod trainer;
 
@@ -56,6 +57,7 @@ pub use loss::{Loss, one_hot};
 pub use mlp::Mlp;
 pub use neuron::Neuron;
 pub use optimizer::Optimizer;
+pub use parallel::{CHUNK, batch_gradient};
 pub use sgd::Sgd;
 pub use trainer::{Trainer, UpdateOrder};
 

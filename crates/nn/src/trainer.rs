@@ -82,6 +82,8 @@ pub struct Trainer<'t> {
     deltas: Vec<f64>,
     /// The parameters' new values, for the sequential order.
     updated: Vec<f64>,
+    /// The workers of [`Trainer::step_parallel`], if not rayon's global pool.
+    pool: Option<rayon::ThreadPool>,
 }
 
 impl<'t> Trainer<'t> {
@@ -116,7 +118,31 @@ impl<'t> Trainer<'t> {
             losses: Vec::new(),
             deltas: Vec::new(),
             updated: Vec::new(),
+            pool: None,
         }
+    }
+
+    /// The same trainer, its [`Trainer::step_parallel`] run by `threads`
+    /// worker threads of its own (by default, rayon's global pool: every
+    /// core).
+    ///
+    /// # Panics
+    ///
+    /// If `threads` is 0, or the threads cannot be started.
+    #[must_use]
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        assert!(
+            threads > 0,
+            "Trainer::with_threads: give at least one thread"
+        );
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap_or_else(|e| {
+                panic!("Trainer::with_threads: cannot start {threads} threads: {e}")
+            });
+        self.pool = Some(pool);
+        self
     }
 
     /// The same trainer with the given update order.
@@ -210,6 +236,65 @@ impl<'t> Trainer<'t> {
                 self.sequential_update();
             }
         }
+        self.net.load(&self.model);
+        value
+    }
+
+    /// One step on the mean loss over `samples`, its gradient computed on
+    /// every worker thread by [`batch_gradient`](crate::batch_gradient):
+    /// the batch in chunks of [`CHUNK`](crate::CHUNK) samples, one tape
+    /// each, the chunks added in order, so the step is the same, bit for
+    /// bit, for any number of threads. Returns the loss before the update.
+    /// The workers are the trainer's ([`Trainer::with_threads`]) or
+    /// rayon's global pool. Unlike [`Trainer::step_batch`], it allocates
+    /// (tapes' first buffers on each worker, the chunks' gradients).
+    ///
+    /// # Panics
+    ///
+    /// If there are no samples, a sample does not match the network's size,
+    /// or the order is [`UpdateOrder::Sequential`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use autograd::Tape;
+    /// use nn::{Activation, LayerSpec, Loss, Mlp, Sgd, Trainer};
+    ///
+    /// let samples: Vec<([f64; 1], [f64; 1])> =
+    ///     (0..500).map(|k| ([k as f64 / 500.0], [2.0 * k as f64 / 500.0])).collect();
+    /// let model = Mlp::new(1, &[LayerSpec::new(1, Activation::Identity)], 0);
+    /// let train = |threads| {
+    ///     let tape = Tape::new();
+    ///     let mut trainer = Trainer::new(&tape, model.clone(), Loss::MeanSquaredError, Sgd::new(0.5))
+    ///         .with_threads(threads);
+    ///     for _ in 0..200 {
+    ///         trainer.step_parallel(&samples);
+    ///     }
+    ///     trainer.into_model()
+    /// };
+    /// let (one, two) = (train(1), train(2));
+    /// assert_eq!(one, two); // the same bits
+    /// assert!((one.parameters()[0] - 2.0).abs() < 1e-3);
+    /// ```
+    pub fn step_parallel<I, T>(&mut self, samples: &[(I, T)]) -> f64
+    where
+        I: AsRef<[f64]> + Sync,
+        T: AsRef<[f64]> + Sync,
+    {
+        assert!(
+            self.order == UpdateOrder::Simultaneous,
+            "Trainer::step_parallel takes every gradient at the same point; \
+             UpdateOrder::Sequential is defined for Trainer::step"
+        );
+        let (model, loss) = (&self.model, self.loss);
+        let gradient = || crate::parallel::batch_gradient(model, loss, samples);
+        let (value, gradient) = match &self.pool {
+            Some(pool) => pool.install(gradient),
+            None => gradient(),
+        };
+        self.gradient = gradient;
+        self.optimizer
+            .step(self.model.parameters_mut(), &self.gradient, &self.trainable);
         self.net.load(&self.model);
         value
     }
