@@ -64,6 +64,44 @@
 //! assert_eq!((turning.of(x), turning.of(y)), (0.0, 2.0));
 //! ```
 //!
+//! # Threads
+//!
+//! A [`Tape`] and its [`Var`]s belong to one thread (see the [`Tape`]
+//! docs). To use every core, give each thread a tape of its own and let
+//! only plain numbers cross: inputs in, values and gradients out (a fresh
+//! tape on a thread reuses the buffers that thread's last tape left). For results that
+//! do not depend on the number of threads, split the work into pieces that
+//! do not depend on it either, and add the pieces' results in piece order
+//! on one thread: floating-point addition is not associative, so adding in
+//! the order the threads finish would move the last bits from run to run.
+//! (`nn::batch_gradient` does this for a network over a batch, with rayon.)
+//!
+//! ```
+//! use autograd::Tape;
+//!
+//! // d/dx of sum over k of sin(k x), at x = 0.5: one piece per thread
+//! let x0 = 0.5;
+//! let pieces: Vec<std::ops::Range<u32>> = vec![1..50, 50..100];
+//! let gradients: Vec<f64> = std::thread::scope(|scope| {
+//!     let workers: Vec<_> = pieces
+//!         .iter()
+//!         .map(|ks| {
+//!             let ks = ks.clone();
+//!             scope.spawn(move || {
+//!                 let tape = Tape::new(); // this thread's own
+//!                 let x = tape.var(x0);
+//!                 let y = tape.sum(ks.map(|k| (f64::from(k) * x).sin()));
+//!                 y.backward().wrt(x) // a plain number leaves the thread
+//!             })
+//!         })
+//!         .collect();
+//!     workers.into_iter().map(|w| w.join().unwrap()).collect()
+//! });
+//! let total: f64 = gradients.iter().sum(); // in piece order, every run
+//! let exact: f64 = (1..100).map(|k| f64::from(k) * (f64::from(k) * x0).cos()).sum();
+//! assert!((total - exact).abs() < 1e-9);
+//! ```
+//!
 //! # Design
 //!
 //! - Nodes live densely in recording order, which is a topological order:
