@@ -154,3 +154,55 @@ fn every_optimizer_separates_the_moons_and_sgd_is_the_default() {
         "{stderr}"
     );
 }
+
+/// A file name in the temporary directory, unique to this process.
+fn temporary(tag: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("moons-{}-{tag}.json", std::process::id()))
+}
+
+#[test]
+fn a_saved_model_loads_with_the_loss_it_was_saved_with() {
+    let path = temporary("saved");
+    let file = path.to_str().expect("a UTF-8 path");
+    let (status, trained, stderr) =
+        moons(&["--steps", "20", "--optimizer", "adam", "--save", file]);
+    assert_eq!(status, 0, "{stderr}");
+    let (status, loaded, stderr) = moons(&["--steps", "0", "--load", file]);
+    assert_eq!(status, 0, "{stderr}");
+    // The same loss to the last digit, and the same accuracy.
+    let rest = |line: &str| line.split_once(": ").expect("a result line").1.to_owned();
+    assert_eq!(rest(&loaded), rest(&trained), "{trained}{loaded}");
+    // Training on from the file goes on lowering the loss.
+    let (status, more, stderr) = moons(&["--steps", "20", "--load", file]);
+    std::fs::remove_file(&path).expect("cleans up");
+    assert_eq!(status, 0, "{stderr}");
+    assert!(loss_of(&more) < loss_of(&loaded), "{loaded}{more}");
+}
+
+#[test]
+fn a_model_of_another_shape_or_no_file_is_refused() {
+    let path = temporary("blog");
+    nn::blog::network().save(&path).expect("saves");
+    let file = path.to_str().expect("a UTF-8 path");
+    let (status, _, stderr) = moons(&["--steps", "0", "--load", file]);
+    std::fs::remove_file(&path).expect("cleans up");
+    assert_eq!(status, 2, "{stderr}");
+    assert!(
+        stderr.contains("does not fit this one: the file's model has 2 layers, this one 3"),
+        "{stderr}"
+    );
+    assert!(stderr.starts_with(&format!("moons: {file}: ")), "{stderr}");
+
+    let (status, _, stderr) = moons(&["--steps", "0", "--load", "/no/such/model.json"]);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(
+        stderr.starts_with("moons: /no/such/model.json: "),
+        "{stderr}"
+    );
+    let (status, _, stderr) = moons(&["--steps", "1", "--save", "/no/such/model.json"]);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(
+        stderr.starts_with("moons: cannot save the model: /no/such/model.json: "),
+        "{stderr}"
+    );
+}

@@ -1,5 +1,14 @@
-//! Neurons, layers, multi-layer perceptrons, losses and SGD, built only from
-//! `autograd`'s public API.
+//! Neurons, layers, multi-layer perceptrons, losses and optimisers, built
+//! only from `autograd`'s public API.
+//!
+//! - A model ([`Mlp`]) owns its parameters as plain numbers: it can be
+//!   returned, stored, cloned, compared, sent to a thread, and saved
+//!   ([`Mlp::save`], [`Mlp::load`]: JSON, bit for bit).
+//! - [`Mlp::bind`] records the parameters on a tape for a pass; a
+//!   [`Trainer`] keeps a model and writes each update back, with any
+//!   [`Optimizer`] ([`Sgd`] with momentum or Nesterov, [`Adam`]/AdamW).
+//! - [`Trainer::step_parallel`] and [`batch_gradient`] use every core, with
+//!   the same bits for any number of threads.
 //!
 //! Nothing in this crate knows a derivative: a network records its forward
 //! pass with ordinary autograd operations, and every gradient comes from
@@ -46,6 +55,7 @@ mod mlp;
 mod neuron;
 mod optimizer;
 mod parallel;
+mod save;
 mod sgd;
 mod trainer;
 
@@ -58,6 +68,7 @@ pub use mlp::Mlp;
 pub use neuron::Neuron;
 pub use optimizer::Optimizer;
 pub use parallel::{CHUNK, batch_gradient};
+pub use save::{ModelFileError, ModelFileErrorKind};
 pub use sgd::Sgd;
 pub use trainer::{Trainer, UpdateOrder};
 

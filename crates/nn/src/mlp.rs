@@ -57,6 +57,8 @@ pub struct Mlp {
 /// every binding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Names {
+    /// The names [`Mlp::with_names`] was given, one per layer.
+    pub(crate) layers: Vec<Arc<str>>,
     pub(crate) inputs: Vec<Arc<str>>,
     pub(crate) parameters: Vec<Arc<str>>,
     /// Per layer, each neuron's net input and output node names.
@@ -92,28 +94,17 @@ impl Mlp {
     ///
     /// As [`Mlp::new`].
     pub fn zeros(n_inputs: usize, layers: &[LayerSpec]) -> Self {
-        assert!(
-            !layers.is_empty(),
-            "Mlp::new: a network needs at least one layer"
-        );
-        let mut fan_in = n_inputs;
-        let mut offset = 0;
-        let layers: Vec<Layer> = layers
-            .iter()
-            .enumerate()
-            .map(|(k, &spec)| {
-                assert!(spec.size > 0, "Mlp::new: layer {k} has no neurons");
-                spec.activation.check(format_args!("Mlp::new: layer {k}"));
-                let layer = Layer::new(spec, fan_in, offset);
-                fan_in = spec.size;
-                offset = layer.parameter_range().end;
-                layer
-            })
-            .collect();
+        let layers = layout(n_inputs, layers).unwrap_or_else(|e| panic!("Mlp::new: {e}"));
+        Self::from_layers(n_inputs, layers)
+    }
+
+    /// A network of laid-out layers ([`layout`]), its parameters all 0.
+    pub(crate) fn from_layers(n_inputs: usize, layers: Vec<Layer>) -> Self {
+        let count = layers.last().map_or(0, |layer| layer.parameter_range().end);
         Mlp {
             n_inputs,
             layers,
-            parameters: vec![0.0; offset],
+            parameters: vec![0.0; count],
             names: None,
         }
     }
@@ -157,21 +148,15 @@ impl Mlp {
             self.layers.len(),
             layer_names.len()
         );
-        let mut parameters = Vec::with_capacity(self.parameters.len());
-        let mut weight = 0;
-        let mut nodes = Vec::with_capacity(self.layers.len());
-        for (number, (layer, prefix)) in self.layers.iter().zip(layer_names).enumerate() {
-            for _ in layer.weight_range() {
-                weight += 1;
-                parameters.push(Arc::from(format!("w{weight}")));
-            }
-            for k in 0..layer.bias_range().len() {
-                parameters.push(Arc::from(match layer.bias_mode() {
-                    Bias::Shared => format!("b{}", number + 1),
-                    Bias::PerNeuron => format!("b_{prefix}{}", k + 1),
-                }));
-            }
-            nodes.push(
+        let prefixes: Vec<Arc<str>> = layer_names.iter().map(|&name| Arc::from(name)).collect();
+        let parameters = (0..self.parameters.len())
+            .map(|i| Arc::from(parameter_name(&self.layers, Some(&prefixes), i)))
+            .collect();
+        let nodes = self
+            .layers
+            .iter()
+            .zip(&prefixes)
+            .map(|(layer, prefix)| {
                 (1..=layer.len())
                     .map(|k| {
                         (
@@ -179,13 +164,14 @@ impl Mlp {
                             Arc::from(format!("out_{prefix}{k}")),
                         )
                     })
-                    .collect(),
-            );
-        }
+                    .collect()
+            })
+            .collect();
         let inputs = (1..=self.n_inputs)
             .map(|k| Arc::from(format!("i{k}")))
             .collect();
         self.names = Some(Names {
+            layers: prefixes,
             inputs,
             parameters,
             nodes,
@@ -288,6 +274,22 @@ impl Mlp {
         self.names.is_some()
     }
 
+    /// The layer names a [named](Mlp::with_names) network was given, input
+    /// side first; `None` for an unnamed one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mlp = nn::blog::network();
+    /// let names: Vec<&str> = mlp.layer_names().unwrap().collect();
+    /// assert_eq!(names, ["h", "o"]);
+    /// ```
+    pub fn layer_names(&self) -> Option<impl ExactSizeIterator<Item = &str> + '_> {
+        self.names
+            .as_ref()
+            .map(|names| names.layers.iter().map(|name| &**name))
+    }
+
     /// The name of every parameter, in [`Mlp::parameters`] order: the
     /// blog-style names of a [named](Mlp::with_names) network, else
     /// `l<layer>.w<neuron>.<input>` and `l<layer>.b<neuron>` (`l<layer>.b`
@@ -315,28 +317,12 @@ impl Mlp {
         if let Some(names) = &self.names {
             return Cow::Borrowed(&names.parameters[index]);
         }
-        let (number, layer) = self
-            .layers
-            .iter()
-            .enumerate()
-            .find(|(_, layer)| layer.parameter_range().contains(&index))
-            .unwrap_or_else(|| {
-                panic!(
-                    "Mlp::parameter_name: the network has {} parameters, none at {index}",
-                    self.parameters.len()
-                )
-            });
-        let l = number + 1;
-        let weights = layer.weight_range();
-        Cow::Owned(if weights.contains(&index) {
-            let at = index - weights.start;
-            let (neuron, input) = (at / layer.n_inputs(), at % layer.n_inputs());
-            format!("l{l}.w{}.{}", neuron + 1, input + 1)
-        } else if layer.bias_mode() == Bias::Shared {
-            format!("l{l}.b")
-        } else {
-            format!("l{l}.b{}", index - layer.bias_range().start + 1)
-        })
+        assert!(
+            index < self.parameters.len(),
+            "Mlp::parameter_name: the network has {} parameters, none at {index}",
+            self.parameters.len()
+        );
+        Cow::Owned(parameter_name(&self.layers, None, index))
     }
 
     /// The position of the parameter named `name`, if there is one.
@@ -346,6 +332,92 @@ impl Mlp {
 
     pub(crate) fn names(&self) -> Option<&Names> {
         self.names.as_ref()
+    }
+}
+
+/// Lays out `specs` over `n_inputs` inputs: each layer's place among the
+/// parameters. Refuses a network with no layers, a layer with no neurons,
+/// an activation parameter that is not finite, and more parameters than
+/// memory could index; layers are numbered from 0.
+pub(crate) fn layout(n_inputs: usize, specs: &[LayerSpec]) -> Result<Vec<Layer>, String> {
+    if specs.is_empty() {
+        return Err("a network needs at least one layer".to_owned());
+    }
+    let mut fan_in = n_inputs;
+    let mut offset: usize = 0;
+    let mut layers = Vec::with_capacity(specs.len());
+    for (k, &spec) in specs.iter().enumerate() {
+        if spec.size == 0 {
+            return Err(format!("layer {k} has no neurons"));
+        }
+        if let Some(p) = spec.activation.parameter().filter(|p| !p.is_finite()) {
+            return Err(format!(
+                "layer {k}: the activation {} needs a finite parameter, got {p}",
+                spec.activation
+            ));
+        }
+        let biases = match spec.bias {
+            Bias::PerNeuron => spec.size,
+            Bias::Shared => 1,
+        };
+        let end = spec
+            .size
+            .checked_mul(fan_in)
+            .and_then(|weights| weights.checked_add(biases))
+            .and_then(|count| count.checked_add(offset))
+            .filter(|&end| end <= isize::MAX as usize / size_of::<f64>())
+            .ok_or_else(|| {
+                format!(
+                    "layer {k} ({} neurons) makes too many parameters to hold",
+                    spec.size
+                )
+            })?;
+        layers.push(Layer::new(spec, fan_in, offset));
+        fan_in = spec.size;
+        offset = end;
+    }
+    Ok(layers)
+}
+
+/// The name of the parameter at `index` among `layers`' parameters (which
+/// must hold it): with `prefixes` (one per layer), the blog's style (`w1`
+/// numbered through the network, `b<layer number>` for a shared bias,
+/// `b_<prefix><neuron>` for one per neuron); without,
+/// `l<layer>.w<neuron>.<input>`, `l<layer>.b<neuron>` or `l<layer>.b`.
+/// Counted from 1. The one naming rule, for models and the files they are
+/// saved to.
+pub(crate) fn parameter_name(
+    layers: &[Layer],
+    prefixes: Option<&[Arc<str>]>,
+    index: usize,
+) -> String {
+    let number = layers
+        .iter()
+        .position(|layer| layer.parameter_range().contains(&index))
+        .expect("the parameter's layer");
+    let layer = &layers[number];
+    let weights = layer.weight_range();
+    let at = index.wrapping_sub(weights.start);
+    match prefixes {
+        Some(_) if weights.contains(&index) => {
+            let before: usize = layers[..number]
+                .iter()
+                .map(|l| l.weight_range().len())
+                .sum();
+            format!("w{}", before + at + 1)
+        }
+        Some(_) if layer.bias_mode() == Bias::Shared => format!("b{}", number + 1),
+        Some(prefixes) => format!(
+            "b_{}{}",
+            prefixes[number],
+            index - layer.bias_range().start + 1
+        ),
+        None if weights.contains(&index) => {
+            let (neuron, input) = (at / layer.n_inputs(), at % layer.n_inputs());
+            format!("l{}.w{}.{}", number + 1, neuron + 1, input + 1)
+        }
+        None if layer.bias_mode() == Bias::Shared => format!("l{}.b", number + 1),
+        None => format!("l{}.b{}", number + 1, index - layer.bias_range().start + 1),
     }
 }
 

@@ -2,16 +2,6 @@
 //! chunk's gradient computed on a tape of its own by a worker of a rayon
 //! pool, the chunks' sums added in chunk order.
 //!
-//! Why the result is the same bits for any number of threads: the chunks
-//! do not depend on the thread count (every [`CHUNK`] samples in order), each
-//! chunk is computed alone and always the same way (its samples' losses
-//! summed in order on one tape, one backward sweep), and the chunks' losses
-//! and gradients are added on the calling thread in chunk order, whichever
-//! thread finished which chunk first. Threads change when a chunk is
-//! computed, never what is added to what. (The result can differ in the
-//! last bits from [`Trainer::step_batch`](crate::Trainer::step_batch), which
-//! sums every sample on one tape.)
-//!
 //! The same pattern serves autograd alone: a [`Tape`] is neither `Send`
 //! nor `Sync`, so each worker makes its own (a fresh tape reuses the
 //! buffers its thread's last tape left), and only plain numbers cross
@@ -30,8 +20,17 @@ pub const CHUNK: usize = 64;
 /// its gradient by parameter, in the model's order, computed in chunks of
 /// [`CHUNK`] samples on the current rayon pool: the global pool (every
 /// core), or the pool whose [`install`](rayon::ThreadPool::install) runs
-/// the call. The same bits for any number of threads (see the [module
-/// docs](self)).
+/// the call.
+///
+/// Why the result is the same bits for any number of threads: the chunks
+/// do not depend on the thread count (every [`CHUNK`] samples in order), each
+/// chunk is computed alone and always the same way (its samples' losses
+/// summed in order on one tape, one backward sweep), and the chunks' losses
+/// and gradients are added on the calling thread in chunk order, whichever
+/// thread finished which chunk first. Threads change when a chunk is
+/// computed, never what is added to what. (The result can differ in the
+/// last bits from [`Trainer::step_batch`](crate::Trainer::step_batch), which
+/// sums every sample on one tape.)
 ///
 /// # Panics
 ///

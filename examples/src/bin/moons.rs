@@ -37,6 +37,15 @@ struct Cli {
     /// Draw the decision boundary and the points as an SVG picture to FILE.
     #[arg(long, value_name = "FILE")]
     svg: Option<PathBuf>,
+    /// Start from the model in FILE (written by --save) instead of fresh
+    /// weights: a 2-16-16-1 MLP with relu hidden layers. With --steps 0,
+    /// only evaluate it.
+    #[arg(long, value_name = "FILE")]
+    load: Option<PathBuf>,
+    /// Save the trained model to FILE as JSON (nn's model file: the
+    /// architecture and every parameter by name, bit for bit).
+    #[arg(long, value_name = "FILE")]
+    save: Option<PathBuf>,
 }
 
 /// What the model's score is trained against.
@@ -218,6 +227,12 @@ fn main() -> ExitCode {
         ],
         cli.seed,
     );
+    if let Some(path) = &cli.load
+        && let Err(e) = model.load_parameters(path)
+    {
+        eprintln!("moons: {e}");
+        return ExitCode::from(2);
+    }
     let mlp = model.bind(&tape);
     let trainable: Vec<bool> = model.trainable().collect();
     let mark = tape.mark();
@@ -260,6 +275,12 @@ fn main() -> ExitCode {
         "{}",
         summary(cli.steps, final_loss, correct, points.len())
     );
+    if let Some(path) = &cli.save
+        && let Err(e) = model.save(path)
+    {
+        eprintln!("moons: cannot save the model: {e}");
+        return ExitCode::from(2);
+    }
     if let Some(path) = &cli.svg {
         let drawn =
             pictures::decision_boundary(path, &title(cli.steps, cli.loss), &points, |x, y| {
