@@ -28,6 +28,8 @@ mod nn_blog;
 mod nn_generic;
 /// Every op's derivative over a dense sweep of its domain.
 mod op_sweeps;
+/// Compiled programs: replays give the bits of recording afresh.
+mod programs;
 /// Random expression graphs for the property tests.
 mod random_graphs;
 /// The README's printed output matches what the code prints.

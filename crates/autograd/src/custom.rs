@@ -349,6 +349,12 @@ impl CustomOp {
         (self.definition.value)(x)
     }
 
+    /// Its partial derivatives at the operand values `x` and value `y`,
+    /// written to `d` (one per operand).
+    pub(crate) fn partials_into(&self, x: &[f64], y: f64, d: &mut [f64]) {
+        (self.definition.partials)(x, y, d);
+    }
+
     /// Calls `emit(k, ∂y/∂xₖ)` for each operand of the custom node `node`,
     /// from its parents' values in `arena`.
     #[inline]

@@ -37,12 +37,11 @@ impl Dual {
                 |k| x[k].d != 0.0,
                 || false,
                 v,
-                1.0,
                 // A unary rule does not ask `needs`: a zero tangent times
                 // an infinite partial must not make NaN.
                 |k, partial| {
                     if x[k].d != 0.0 {
-                        d += partial * x[k].d;
+                        d += partial.apply(x[k].d);
                     }
                 },
             );
@@ -144,8 +143,7 @@ pub(crate) fn hessian_vector_sweep(arena: &Arena, output: usize, tangents: &[f64
             |k| nodes[parents[k] as usize].needs_grad,
             || parents.iter().all(|&p| nodes[p as usize].needs_grad),
             dual(i as u32),
-            g,
-            |k, contribution| adjoints[parents[k] as usize] += contribution,
+            |k, partial| adjoints[parents[k] as usize] += partial.apply(g),
         );
     }
     adjoints.into_iter().map(|a| a.d).collect()

@@ -196,11 +196,10 @@ fn node_jvp(
         |k| parent_tangent(k) != 0.0,
         || false,
         node.value,
-        1.0,
         |k, partial| {
             let t = parent_tangent(k);
             if t != 0.0 {
-                sum += partial * t;
+                sum += partial.apply(t);
             }
         },
     );

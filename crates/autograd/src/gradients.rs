@@ -271,8 +271,8 @@ fn node_vjp<const CHECK: bool>(
         |k| !CHECK || records[parents[k] as usize].needs_grad,
         || !CHECK,
         node.value,
-        g,
-        |k, contribution| {
+        |k, partial| {
+            let contribution = partial.apply(g);
             if CHECK && bad.is_none() && !contribution.is_finite() && g.is_finite() {
                 bad = Some(Flow {
                     adjoint: g,

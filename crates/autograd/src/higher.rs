@@ -87,8 +87,7 @@ impl<'t> Var<'t> {
                 |k| parents[k].1,
                 || parents.iter().all(|p| p.1),
                 node,
-                g,
-                emit,
+                |k, partial| emit(k, partial.apply(g)),
             );
         }
         wrt.iter()

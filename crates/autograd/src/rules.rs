@@ -187,12 +187,66 @@ pub(crate) fn relu(x: f64) -> f64 {
     if x <= 0.0 { 0.0 } else { x }
 }
 
-/// The vector-Jacobian product of one node: given the adjoint `g` of a node
-/// with code `code`, the number `c` it keeps (its scalar operand, or what
-/// [`eval`] computed beside its value), value `y` and `arity` parents whose
-/// values `x(k)` yields, calls `emit(k, contribution)` for every parent `k`
-/// the node depends on and that `needs(k)` a gradient (`all_need()` says
-/// that every parent does, so that n-ary rules can skip asking).
+/// How a node's adjoint `g` flows to one parent: times or over a local
+/// factor. Division is kept where a rule divides (`d(a/b)/da = 1/b` flows as
+/// `g / b`, one rounding, not `g · (1/b)`, two), and ±1 as themselves so
+/// that a recorded sweep records no product for them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Partial<S> {
+    /// `g` itself: the derivative is 1.
+    Pass,
+    /// `-g`: the derivative is -1.
+    Negated,
+    /// `g · p`.
+    Times(S),
+    /// `g · c`, `c` a plain number.
+    TimesConst(f64),
+    /// `g / q`.
+    Over(S),
+    /// `g / c`, `c` a plain number.
+    OverConst(f64),
+}
+
+impl<S: Scalar> Partial<S> {
+    /// The parent's share of the adjoint `g`.
+    #[inline(always)]
+    pub(crate) fn apply(self, g: S) -> S {
+        match self {
+            Partial::Pass => g,
+            Partial::Negated => -g,
+            Partial::Times(p) => g * p,
+            Partial::TimesConst(c) => g * c,
+            Partial::Over(q) => g / q,
+            Partial::OverConst(c) => g / c,
+        }
+    }
+}
+
+impl Partial<f64> {
+    /// The factor and whether the adjoint is divided by it: `(p, false)`
+    /// for `g · p`, `(q, true)` for `g / q`. `g · 1` and `g · -1` are `g`
+    /// and `-g` exactly, so `Pass` and `Negated` are factors of ±1.
+    #[inline(always)]
+    pub(crate) fn factor(self) -> (f64, bool) {
+        match self {
+            Partial::Pass => (1.0, false),
+            Partial::Negated => (-1.0, false),
+            Partial::Times(p) | Partial::TimesConst(p) => (p, false),
+            Partial::Over(q) | Partial::OverConst(q) => (q, true),
+        }
+    }
+}
+
+/// The local derivatives of one node, as [`Partial`]s: for a node with code
+/// `code`, the number `c` it keeps (its scalar operand, or what [`eval`]
+/// computed beside its value), value `y` and `arity` parents whose values
+/// `x(k)` yields, calls `emit(k, partial)` for every parent `k` the node
+/// depends on and that `needs(k)` a gradient (`all_need()` says that every
+/// parent does, so that n-ary rules can skip asking). A sweep turns a
+/// partial and the node's adjoint `g` into the parent's share with
+/// [`Partial::apply`]: `g · p` or `g / q`, as each rule says, so that the
+/// reverse sweep, the forward sweep, the recorded sweep and a compiled
+/// program all round the same way.
 ///
 /// A caller that asks gets no contribution for a parent that needs no
 /// gradient, not even computed: the recorded sweep records nothing for a
@@ -220,8 +274,7 @@ pub(crate) fn vjp<S: Scalar>(
     needs: impl Fn(usize) -> bool,
     all_need: impl Fn() -> bool,
     y: S,
-    g: S,
-    mut emit: impl FnMut(usize, S),
+    mut emit: impl FnMut(usize, Partial<S>),
 ) {
     match code {
         Code::Var | Code::Const | Code::Detach => {}
@@ -230,37 +283,37 @@ pub(crate) fn vjp<S: Scalar>(
         }
         Code::Add => {
             if needs(0) {
-                emit(0, g);
+                emit(0, Partial::Pass);
             }
             if needs(1) {
-                emit(1, g);
+                emit(1, Partial::Pass);
             }
         }
         Code::Sub => {
             if needs(0) {
-                emit(0, g);
+                emit(0, Partial::Pass);
             }
             if needs(1) {
-                emit(1, -g);
+                emit(1, Partial::Negated);
             }
         }
         // d(a b) = b da + a db
         Code::Mul => {
             if needs(0) {
-                emit(0, g * x(1));
+                emit(0, Partial::Times(x(1)));
             }
             if needs(1) {
-                emit(1, g * x(0));
+                emit(1, Partial::Times(x(0)));
             }
         }
         // d(a / b) = da / b - (a / b²) db, and a / b² = y / b
         Code::Div => {
             let b = x(1);
             if needs(0) {
-                emit(0, g / b);
+                emit(0, Partial::Over(b));
             }
             if needs(1) {
-                emit(1, -(g * y) / b);
+                emit(1, Partial::Times(-(y / b)));
             }
         }
         // d(a^b) = b a^(b-1) da + a^b ln(a) db. Where b = 0 the first term is 0
@@ -274,19 +327,19 @@ pub(crate) fn vjp<S: Scalar>(
                 } else {
                     b * a.binary(Code::Pow, b - 1.0)
                 };
-                emit(0, g * slope);
+                emit(0, Partial::Times(slope));
             }
             if needs(1) && !(a.value() == 0.0 && b.value() >= 0.0) {
-                emit(1, g * (y * call(Code::Ln, a)));
+                emit(1, Partial::Times(y * call(Code::Ln, a)));
             }
         }
-        Code::AddScalar | Code::ScalarAdd | Code::SubScalar => emit(0, g),
-        Code::ScalarSub => emit(0, -g),
-        Code::MulScalar | Code::ScalarMul => emit(0, g * c),
+        Code::AddScalar | Code::ScalarAdd | Code::SubScalar => emit(0, Partial::Pass),
+        Code::ScalarSub => emit(0, Partial::Negated),
+        Code::MulScalar | Code::ScalarMul => emit(0, Partial::TimesConst(c)),
         // d(x / c) = dx / c
-        Code::DivScalar => emit(0, g / c),
+        Code::DivScalar => emit(0, Partial::OverConst(c)),
         // d(c / x) = -(c / x²) dx = -(y / x) dx
-        Code::ScalarDiv => emit(0, -(g * y) / x(0)),
+        Code::ScalarDiv => emit(0, Partial::Times(-(y / x(0)))),
         // d(x^c) = c x^(c-1) dx, and 0 where c = 0. As (c x^c) / x where x^c
         // is a normal number: c - 1 rounds (hundreds of ulp when |ln x| is
         // large), and x^(c-1) may overflow where c x^(c-1) does not.
@@ -298,7 +351,7 @@ pub(crate) fn vjp<S: Scalar>(
                 } else {
                     v.unary(Code::Powf, c - 1.0) * c
                 };
-                emit(0, g * slope);
+                emit(0, Partial::Times(slope));
             }
         }
         // d(x^n) = n x^(n-1) dx, and 0 where n = 0. For n = i32::MIN, n - 1
@@ -311,16 +364,16 @@ pub(crate) fn vjp<S: Scalar>(
                 } else {
                     x(0).unary(Code::Powi, f64::from(n - 1))
                 };
-                emit(0, g * (power * c));
+                emit(0, Partial::Times(power * c));
             }
         }
-        Code::Neg => emit(0, -g),
+        Code::Neg => emit(0, Partial::Negated),
         // d(e^x) = e^x dx
-        Code::Exp => emit(0, g * y),
+        Code::Exp => emit(0, Partial::Times(y)),
         // d(ln x) = dx / x
-        Code::Ln => emit(0, g / x(0)),
+        Code::Ln => emit(0, Partial::Over(x(0))),
         // d(√x) = dx / (2 √x)
-        Code::Sqrt => emit(0, g * 0.5 / y),
+        Code::Sqrt => emit(0, Partial::Over(y * 2.0)),
         // d(σ(x)) = σ(x) (1 - σ(x)) dx. Past σ = 0.8, 1 - σ would cancel, so
         // σ(-x), kept from the forward pass (recomputed as a node when the
         // sweep is recorded): within 4 ulp everywhere.
@@ -330,7 +383,7 @@ pub(crate) fn vjp<S: Scalar>(
             } else {
                 S::stored_or(c, || call(Code::Sigmoid, -x(0)))
             };
-            emit(0, g * (y * complement));
+            emit(0, Partial::Times(y * complement));
         }
         // d(tanh x) = (1 - tanh² x) dx; where |tanh x| > 0.8, 1 - tanh² would
         // cancel, so 4t / (1 + t)² with t = e^-2|x|
@@ -342,25 +395,25 @@ pub(crate) fn vjp<S: Scalar>(
                 let denominator = t + 1.0;
                 t * 4.0 / (denominator * denominator)
             };
-            emit(0, g * slope);
+            emit(0, Partial::Times(slope));
         }
         // d(relu x) = dx where x > 0, else 0 (at the kink too)
         Code::Relu => {
             if x(0).value() > 0.0 {
-                emit(0, g);
+                emit(0, Partial::Pass);
             }
         }
         // d(sin x) = cos x dx
-        Code::Sin => emit(0, g * call(Code::Cos, x(0))),
+        Code::Sin => emit(0, Partial::Times(call(Code::Cos, x(0)))),
         // d(cos x) = -sin x dx
-        Code::Cos => emit(0, -(g * call(Code::Sin, x(0)))),
+        Code::Cos => emit(0, Partial::Times(-call(Code::Sin, x(0)))),
         // d(tan x) = (1 + tan² x) dx
-        Code::Tan => emit(0, g * (y * y + 1.0)),
+        Code::Tan => emit(0, Partial::Times(y * y + 1.0)),
         // d(asin x) = dx / √(1 - x²), with 1 - x² = (1 - x)(1 + x), exact
         // near ±1
-        Code::Asin => emit(0, g / one_minus_square_root(x(0))),
+        Code::Asin => emit(0, Partial::Over(one_minus_square_root(x(0)))),
         // d(acos x) = -dx / √(1 - x²)
-        Code::Acos => emit(0, -(g / one_minus_square_root(x(0)))),
+        Code::Acos => emit(0, Partial::Over(-one_minus_square_root(x(0)))),
         // d(atan x) = dx / (1 + x²); past |x| = 1 as r² / (1 + r²) with
         // r = 1/x, so x² cannot overflow
         Code::Atan => {
@@ -372,45 +425,45 @@ pub(crate) fn vjp<S: Scalar>(
                 let r2 = r * r;
                 r2 / (r2 + 1.0)
             };
-            emit(0, g * slope);
+            emit(0, Partial::Times(slope));
         }
         // d(sinh x) = cosh x dx
-        Code::Sinh => emit(0, g * call(Code::Cosh, x(0))),
+        Code::Sinh => emit(0, Partial::Times(call(Code::Cosh, x(0)))),
         // d(cosh x) = sinh x dx
-        Code::Cosh => emit(0, g * call(Code::Sinh, x(0))),
+        Code::Cosh => emit(0, Partial::Times(call(Code::Sinh, x(0)))),
         // d|x| = sign(x) dx, and 0 at 0 (as PyTorch); NaN stays NaN
         Code::Abs => {
             let v = x(0).value();
             if v > 0.0 {
-                emit(0, g);
+                emit(0, Partial::Pass);
             } else if v < 0.0 {
-                emit(0, -g);
+                emit(0, Partial::Negated);
             } else if v.is_nan() {
-                emit(0, g * f64::NAN);
+                emit(0, Partial::TimesConst(f64::NAN));
             }
         }
         // d ln(1 + x) = dx / (1 + x); 1 + x is exact near -1
-        Code::Log1p => emit(0, g / (x(0) + 1.0)),
+        Code::Log1p => emit(0, Partial::Over(x(0) + 1.0)),
         // d(e^x - 1) = e^x dx, from e^x itself: y + 1 would cancel for x ≪ 0
-        Code::Expm1 => emit(0, g * call(Code::Exp, x(0))),
+        Code::Expm1 => emit(0, Partial::Times(call(Code::Exp, x(0)))),
         // d log₂ x = dx / (x ln 2)
-        Code::Log2 => emit(0, g / (x(0) * LN_2)),
+        Code::Log2 => emit(0, Partial::Over(x(0) * LN_2)),
         // d log₁₀ x = dx / (x ln 10)
-        Code::Log10 => emit(0, g / (x(0) * LN_10)),
+        Code::Log10 => emit(0, Partial::Over(x(0) * LN_10)),
         // d softplus(x) = σ(x) dx
-        Code::Softplus => emit(0, g * call(Code::Sigmoid, x(0))),
+        Code::Softplus => emit(0, Partial::Times(call(Code::Sigmoid, x(0)))),
         // d(1/x) = -dx / x² = -y² dx
-        Code::Recip => emit(0, -(g * (y * y))),
+        Code::Recip => emit(0, Partial::Times(-(y * y))),
         // d(x²) = 2x dx
-        Code::Square => emit(0, g * (x(0) * 2.0)),
+        Code::Square => emit(0, Partial::Times(x(0) * 2.0)),
         // d ∛x = dx / (3 ∛x²)
-        Code::Cbrt => emit(0, g / (y * y * 3.0)),
+        Code::Cbrt => emit(0, Partial::Over(y * y * 3.0)),
         // d leaky_relu(x) = dx above 0, alpha dx at and below 0 (as PyTorch)
         Code::LeakyRelu => {
             if x(0).value() > 0.0 {
-                emit(0, g);
+                emit(0, Partial::Pass);
             } else {
-                emit(0, g * c);
+                emit(0, Partial::TimesConst(c));
             }
         }
         // d elu(x) = dx above 0, alpha e^x dx at and below 0 (as PyTorch);
@@ -418,9 +471,9 @@ pub(crate) fn vjp<S: Scalar>(
         Code::Elu => {
             let v = x(0);
             if v.value() > 0.0 {
-                emit(0, g);
+                emit(0, Partial::Pass);
             } else {
-                emit(0, g * (call(Code::Exp, v) * c));
+                emit(0, Partial::Times(call(Code::Exp, v) * c));
             }
         }
         // d max(a, b) = da where a > b, db where b > a, half of each at a tie
@@ -430,13 +483,19 @@ pub(crate) fn vjp<S: Scalar>(
             let first = if code == Code::Max { a > b } else { a < b };
             let second = if code == Code::Max { b > a } else { b < a };
             let (to_a, to_b) = if first {
-                (Some(g), None)
+                (Some(Partial::Pass), None)
             } else if second {
-                (None, Some(g))
+                (None, Some(Partial::Pass))
             } else if a == b {
-                (Some(g * 0.5), Some(g * 0.5))
+                (
+                    Some(Partial::TimesConst(0.5)),
+                    Some(Partial::TimesConst(0.5)),
+                )
             } else {
-                (Some(g * f64::NAN), Some(g * f64::NAN))
+                (
+                    Some(Partial::TimesConst(f64::NAN)),
+                    Some(Partial::TimesConst(f64::NAN)),
+                )
             };
             if let Some(to_a) = to_a.filter(|_| needs(0)) {
                 emit(0, to_a);
@@ -459,40 +518,39 @@ pub(crate) fn vjp<S: Scalar>(
                 (v / r / r, u / r / r)
             };
             if needs(0) {
-                emit(0, g * du);
+                emit(0, Partial::Times(du));
             }
             if needs(1) {
-                emit(1, -(g * dv));
+                emit(1, Partial::Times(-dv));
             }
         }
         // d hypot(a, b) = (a da + b db) / hypot(a, b); NaN at the origin
         Code::Hypot => {
             if needs(0) {
-                emit(0, g * (x(0) / y));
+                emit(0, Partial::Times(x(0) / y));
             }
             if needs(1) {
-                emit(1, g * (x(1) / y));
+                emit(1, Partial::Times(x(1) / y));
             }
         }
         Code::Sum => {
             if all_need() {
                 for k in 0..arity {
-                    emit(k, g);
+                    emit(k, Partial::Pass);
                 }
             } else {
                 for k in 0..arity {
                     if needs(k) {
-                        emit(k, g);
+                        emit(k, Partial::Pass);
                     }
                 }
             }
         }
         // d mean(x) = Σ dxₖ / n
         Code::Mean => {
-            let share = g / arity as f64;
             for k in 0..arity {
                 if needs(k) {
-                    emit(k, share);
+                    emit(k, Partial::OverConst(arity as f64));
                 }
             }
         }
@@ -511,7 +569,7 @@ pub(crate) fn vjp<S: Scalar>(
             });
             for k in 0..arity {
                 if needs(k) {
-                    emit(k, g * (call(Code::Exp, x(k) - m) / total));
+                    emit(k, Partial::Times(call(Code::Exp, x(k) - m) / total));
                 }
             }
         }
@@ -519,16 +577,16 @@ pub(crate) fn vjp<S: Scalar>(
         Code::Dot => {
             if all_need() {
                 for k in 0..arity / 2 {
-                    emit(2 * k, g * x(2 * k + 1));
-                    emit(2 * k + 1, g * x(2 * k));
+                    emit(2 * k, Partial::Times(x(2 * k + 1)));
+                    emit(2 * k + 1, Partial::Times(x(2 * k)));
                 }
             } else {
                 for k in 0..arity / 2 {
                     if needs(2 * k) {
-                        emit(2 * k, g * x(2 * k + 1));
+                        emit(2 * k, Partial::Times(x(2 * k + 1)));
                     }
                     if needs(2 * k + 1) {
-                        emit(2 * k + 1, g * x(2 * k));
+                        emit(2 * k + 1, Partial::Times(x(2 * k)));
                     }
                 }
             }

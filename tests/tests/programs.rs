@@ -1,0 +1,256 @@
+//! Compiled programs: a replay gives the bits of recording afresh, on random
+//! graphs and on the blog's 10,000 training steps; misuse is refused with a
+//! message; the listing names where each instruction came from.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use autograd::{Gradients, Program, Tape, Var};
+use nn::blog::{BIASES, INPUTS, LEARNING_RATE, TARGETS, WEIGHTS};
+use proptest::prelude::*;
+
+use crate::random_graphs::{GraphSpec, graph};
+
+/// Equal bits, or both NaN.
+fn same(a: f64, b: f64) -> bool {
+    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+}
+
+/// The output's value and gradient by recording `spec` at `point` afresh.
+fn recorded(spec: &GraphSpec, point: &[f64]) -> (f64, Vec<f64>) {
+    let tape = Tape::new();
+    let vars: Vec<Var<'_>> = point.iter().map(|&v| tape.var(v)).collect();
+    let output = *spec.build(&tape, &vars).last().expect("an output");
+    let grads = output.backward();
+    (output.value(), vars.iter().map(|&v| grads.wrt(v)).collect())
+}
+
+/// `spec` compiled from a recording at its own point.
+fn compiled(spec: &GraphSpec) -> Program {
+    let tape = Tape::new();
+    let vars: Vec<Var<'_>> = spec.point().iter().map(|&v| tape.var(v)).collect();
+    let output = *spec.build(&tape, &vars).last().expect("an output");
+    tape.compile(&vars, output)
+}
+
+fn assert_same(
+    what: &str,
+    (value, gradient): (f64, &[f64]),
+    (expected, expected_gradient): (f64, &[f64]),
+) -> Result<(), TestCaseError> {
+    prop_assert!(same(value, expected), "{what}: value {value} vs {expected}");
+    for (k, (&a, &b)) in gradient.iter().zip(expected_gradient).enumerate() {
+        prop_assert!(same(a, b), "{what}: ∂/∂x{k} {a} vs {b}");
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// At the recording's point and at two others, a replay gives the value
+    /// and gradient that recording there afresh gives, bit for bit.
+    #[test]
+    fn a_replay_gives_the_bits_of_recording_afresh(
+        spec in graph(),
+        moves in prop::collection::vec(-0.05..0.05f64, 8),
+    ) {
+        let mut program = compiled(&spec);
+        let point = spec.point();
+        let mut gradient = vec![0.0; point.len()];
+        let elsewhere: Vec<f64> = point.iter().zip(&moves).map(|(x, m)| x * (1.0 + m)).collect();
+        let further: Vec<f64> = point.iter().zip(&moves[4..]).map(|(x, m)| x + m).collect();
+        for at in [&point, &elsewhere, &further, &point] {
+            let value = program.gradient(at, &mut gradient);
+            let (expected, expected_gradient) = recorded(&spec, at);
+            assert_same(
+                &format!("at {at:?}\n{spec:?}\n{program}"),
+                (value, &gradient),
+                (expected, &expected_gradient),
+            )?;
+            prop_assert!(same(program.value(at), expected));
+        }
+    }
+}
+
+/// The blog's error as a function of w1..w8 (the biases frozen, as the
+/// blog trains).
+fn blog_loss<'t>(w: &[Var<'t>; 8]) -> Var<'t> {
+    let [i1, i2] = INPUTS;
+    let [t1, t2] = TARGETS;
+    let [b1, b2] = BIASES;
+    let h1 = (w[0] * i1 + w[1] * i2 + b1).sigmoid();
+    let h2 = (w[2] * i1 + w[3] * i2 + b1).sigmoid();
+    let o1 = (w[4] * h1 + w[5] * h2 + b2).sigmoid();
+    let o2 = (w[6] * h1 + w[7] * h2 + b2).sigmoid();
+    0.5 * (t1 - o1).powi(2) + 0.5 * (t2 - o2).powi(2)
+}
+
+#[test]
+fn the_blogs_ten_thousand_steps_replayed_give_the_recorded_bits() {
+    // Recorded afresh every step.
+    let tape = Tape::new();
+    let w: [Var<'_>; 8] = std::array::from_fn(|k| tape.var(WEIGHTS[k]));
+    let mark = tape.mark();
+    let mut grads = Gradients::new();
+    for _ in 0..nn::blog::TRAINING_STEPS {
+        blog_loss(&w).backward_into(&mut grads);
+        tape.rewind(mark);
+        tape.update(w, &grads, |value, g| value - LEARNING_RATE * g);
+    }
+    let recorded_loss = blog_loss(&w).value();
+    tape.rewind(mark);
+
+    // Compiled once, replayed.
+    let tape = Tape::new();
+    let v: [Var<'_>; 8] = std::array::from_fn(|k| tape.var(WEIGHTS[k]));
+    let mut program = tape.compile(&v, blog_loss(&v));
+    let mut weights = WEIGHTS;
+    let mut gradient = [0.0; 8];
+    for _ in 0..nn::blog::TRAINING_STEPS {
+        program.gradient(&weights, &mut gradient);
+        for (weight, g) in weights.iter_mut().zip(gradient) {
+            *weight -= LEARNING_RATE * g;
+        }
+    }
+    for (k, (a, b)) in weights.iter().zip(&w).enumerate() {
+        assert_eq!(a.to_bits(), b.value().to_bits(), "w{}", k + 1);
+    }
+    let loss = program.value(&weights);
+    assert_eq!(loss.to_bits(), recorded_loss.to_bits());
+    assert_eq!(
+        Some(loss),
+        nn::blog::figure(30).true_gradient_descent,
+        "row 30 in true gradient descent"
+    );
+}
+
+#[test]
+fn unused_nodes_are_dropped_and_constant_ones_folded() {
+    let tape = Tape::new();
+    let (x, y) = (tape.var_named("x", 2.0), tape.var_named("y", 5.0));
+    let c = tape.constant_named("c", 3.0);
+    let _unused = x.exp() * y;
+    let folded = (c * c).ln().named("k"); // depends on no input
+    let f = (x * folded + y.sqrt()).named("f");
+    let mut program = tape.compile(&[x, y], f);
+    // mul, sqrt, add: the exp, the product with it and ln(c²) are gone.
+    assert_eq!(program.len(), 3, "{program}");
+    let listing = program.to_string();
+    assert_eq!(
+        listing,
+        "program: 2 inputs, 1 constant, 3 instructions; output %2\n\
+         \x20 x0  input 0             #0 `x`\n\
+         \x20 x1  input 1             #1 `y`\n\
+         \x20 c0  2.1972245773362196  #6 `k`\n\
+         \x20 %0  mul(x0, c0)         #7\n\
+         \x20 %1  sqrt(x1)            #8\n\
+         \x20 %2  add(%0, %1)         #9 `f`\n",
+        "{listing}"
+    );
+    let mut gradient = [0.0; 2];
+    let value = program.gradient(&[1.0, 4.0], &mut gradient);
+    assert_eq!(9f64.ln(), 2.1972245773362196);
+    assert_eq!(value, 9f64.ln() + 2.0);
+    assert_eq!(gradient, [9f64.ln(), 0.25]);
+}
+
+#[test]
+fn an_output_that_is_an_input_or_a_constant_has_no_instructions() {
+    let tape = Tape::new();
+    let (x, y) = (tape.var(1.0), tape.var(2.0));
+    let mut identity = tape.compile(&[x, y], y);
+    assert!(identity.is_empty());
+    let mut gradient = [9.0; 2];
+    assert_eq!(identity.gradient(&[5.0, 6.0], &mut gradient), 6.0);
+    assert_eq!(gradient, [0.0, 1.0]);
+
+    let constant = tape.constant(4.0).sqrt();
+    let mut program = tape.compile(&[x], constant);
+    assert_eq!(program.gradient(&[3.0], &mut [7.0]), 2.0);
+    let mut g = [7.0];
+    program.gradient(&[3.0], &mut g);
+    assert_eq!(g, [0.0]);
+}
+
+#[test]
+fn detached_values_are_recomputed_but_pass_no_gradient() {
+    let tape = Tape::new();
+    let x = tape.var(2.0);
+    let f = x * x.detach();
+    let mut program = tape.compile(&[x], f);
+    let mut g = [0.0];
+    assert_eq!(program.gradient(&[3.0], &mut g), 9.0);
+    assert_eq!(g, [3.0]); // d/dx of x · stop(x)
+}
+
+#[test]
+fn custom_ops_replay_with_their_own_partials() {
+    let cube = autograd::CustomOp::unary("cube", |x| x * x * x, |x, _| 3.0 * x * x);
+    let tape = Tape::new();
+    let x = tape.var(2.0);
+    let f = cube.apply(&[x]) + x;
+    let mut program = tape.compile(&[x], f);
+    let mut g = [0.0];
+    assert_eq!(program.gradient(&[3.0], &mut g), 30.0);
+    assert_eq!(g, [28.0]);
+    assert!(program.to_string().contains("cube(x0)"), "{program}");
+}
+
+/// The panic message of `f`.
+fn panic_message(f: impl FnOnce()) -> String {
+    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("it panics");
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_default()
+}
+
+#[test]
+fn misuse_is_refused_with_a_message_that_says_what_to_do() {
+    let tape = Tape::new();
+    let (x, b) = (tape.var_named("x", 1.0), tape.var_named("b", 2.0));
+    let y = (x * b).named("y");
+
+    let m = panic_message(|| {
+        tape.compile(&[x], y);
+    });
+    assert!(
+        m.contains("depends on #1 `b`, a var that is not among the inputs"),
+        "{m}"
+    );
+    assert!(m.contains("Tape::constant"), "{m}");
+
+    let m = panic_message(|| {
+        tape.compile(&[x, y], y);
+    });
+    assert!(
+        m.contains("input 1 is #2 `y`, not a leaf made by Tape::var"),
+        "{m}"
+    );
+
+    let m = panic_message(|| {
+        tape.compile(&[x, b, x], y);
+    });
+    assert!(m.contains("#0 `x` is given twice"), "{m}");
+
+    let other = Tape::new();
+    let z = other.var(1.0);
+    let m = panic_message(|| {
+        tape.compile(&[x, b], z);
+    });
+    assert!(m.contains("another Tape"), "{m}");
+
+    let mut program = tape.compile(&[x, b], y);
+    let m = panic_message(|| {
+        program.value(&[1.0]);
+    });
+    assert!(m.contains("1 values for a program of 2 inputs"), "{m}");
+    let m = panic_message(|| {
+        program.gradient(&[1.0, 2.0], &mut [0.0; 3]);
+    });
+    assert!(
+        m.contains("gradient: 3 values for a program of 2 inputs"),
+        "{m}"
+    );
+}
