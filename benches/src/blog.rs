@@ -57,6 +57,28 @@ pub fn engine(steps: usize) -> f64 {
     loss(&w).value()
 }
 
+/// The loss recorded once, compiled into a
+/// [`Program`](autograd::Program) of the weights, and replayed every step.
+pub fn replay(steps: usize) -> f64 {
+    let mut program = program();
+    let mut weights = WEIGHTS;
+    let mut gradient = [0.0; 8];
+    for _ in 0..steps {
+        program.gradient(&weights, &mut gradient);
+        for (weight, g) in weights.iter_mut().zip(gradient) {
+            *weight -= LEARNING_RATE * g;
+        }
+    }
+    program.value(&weights)
+}
+
+/// The compiled loss.
+pub fn program() -> autograd::Program {
+    let tape = Tape::new();
+    let w: [Var<'_>; 8] = std::array::from_fn(|k| tape.var(WEIGHTS[k]));
+    tape.compile(&w, loss(&w))
+}
+
 /// The engine as a user writes it first: a fresh tape every step.
 pub fn engine_fresh(steps: usize) -> f64 {
     let mut weights = WEIGHTS;

@@ -63,6 +63,28 @@ pub fn engine() -> impl FnMut() -> Output {
     }
 }
 
+/// The chain compiled once into a [`Program`](autograd::Program) of x₀,
+/// replayed for each run.
+pub fn replay() -> impl FnMut() -> Output {
+    let mut program = program();
+    let mut gradient = [0.0];
+    move || {
+        let value = program.gradient(&[X0], &mut gradient);
+        Output {
+            value,
+            gradient: gradient[0],
+        }
+    }
+}
+
+/// The compiled chain.
+pub fn program() -> autograd::Program {
+    let tape = Tape::new();
+    let x0 = tape.var(X0);
+    let x = chain(x0, STEPS);
+    tape.compile(&[x0], x)
+}
+
 /// The engine as a user writes it first: a fresh tape for each run.
 pub fn engine_fresh() -> Output {
     engine_with_steps(STEPS)

@@ -135,6 +135,33 @@ pub fn engine() -> impl FnMut() -> Output {
     }
 }
 
+/// The loss compiled once into a [`Program`](autograd::Program) over the
+/// parameters, replayed for each pass.
+pub fn replay() -> impl FnMut() -> Output {
+    let program = program();
+    replay_program(program)
+}
+
+/// The compiled loss.
+pub fn program() -> autograd::Program {
+    let tape = Tape::new();
+    let p: Vec<Var<'_>> = parameters().into_iter().map(|v| tape.var(v)).collect();
+    let total = loss(&tape, &p, &data());
+    tape.compile(&p, total)
+}
+
+fn replay_program(mut program: autograd::Program) -> impl FnMut() -> Output {
+    let values = parameters();
+    let mut grads = vec![0.0; PARAMETERS];
+    move || {
+        let loss = program.gradient(&values, &mut grads);
+        Output {
+            loss,
+            grads: grads.clone(),
+        }
+    }
+}
+
 /// The engine as a user writes it first: a fresh tape for each pass.
 pub fn engine_fresh() -> impl FnMut() -> Output {
     let values = parameters();

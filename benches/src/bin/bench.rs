@@ -148,6 +148,9 @@ struct Row {
     times: Vec<(&'static str, f64)>,
     nodes: usize,
     bytes_per_node: f64,
+    /// The compiled program's instructions and bytes per instruction.
+    instructions: usize,
+    bytes_per_instruction: f64,
 }
 
 impl Row {
@@ -169,6 +172,7 @@ fn blog_row(rounds: usize) -> Row {
         contender("engine", || blog::engine(steps)),
         contender("handwritten", || blog::handwritten(steps)),
         contender("fresh tape", || blog::engine_fresh(steps)),
+        contender("replay", || blog::replay(steps)),
         contender("nn trainer", || blog::engine_nn(steps)),
         contender("reverse", || blog::reverse(steps)),
         contender("echidna", || blog::echidna(steps)),
@@ -193,6 +197,8 @@ fn blog_row(rounds: usize) -> Row {
             .collect(),
         nodes: per_step * steps,
         bytes_per_node: bytes as f64 / (per_step + 8) as f64,
+        instructions: blog::program().len(),
+        bytes_per_instruction: per_instruction(&blog::program()),
     }
 }
 
@@ -201,6 +207,7 @@ fn mlp_row(rounds: usize) -> Row {
         contender("engine", mlp::engine()),
         contender("handwritten", mlp::handwritten()),
         contender("fresh tape", mlp::engine_fresh()),
+        contender("replay", mlp::replay()),
         contender("nn trainer", mlp::engine_nn()),
         contender("reverse", mlp::reverse()),
         contender("echidna", mlp::echidna()),
@@ -233,6 +240,8 @@ fn mlp_row(rounds: usize) -> Row {
             .collect(),
         nodes,
         bytes_per_node: bytes as f64 / (nodes + mlp::PARAMETERS) as f64,
+        instructions: mlp::program().len(),
+        bytes_per_instruction: per_instruction(&mlp::program()),
     }
 }
 
@@ -241,6 +250,7 @@ fn chain_row(rounds: usize) -> Row {
         contender("engine", chain::engine()),
         contender("handwritten", chain::handwritten),
         contender("fresh tape", chain::engine_fresh),
+        contender("replay", chain::replay()),
         contender("reverse", chain::reverse()),
         contender("echidna", chain::echidna),
     ];
@@ -271,7 +281,14 @@ fn chain_row(rounds: usize) -> Row {
             .collect(),
         nodes,
         bytes_per_node: bytes as f64 / (nodes + 1) as f64,
+        instructions: chain::program().len(),
+        bytes_per_instruction: per_instruction(&chain::program()),
     }
+}
+
+/// A program's bytes (everything it holds) per instruction.
+fn per_instruction(program: &autograd::Program) -> f64 {
+    program.bytes() as f64 / program.len() as f64
 }
 
 fn format_seconds(s: f64) -> String {
@@ -297,18 +314,20 @@ fn table(rows: &[Row]) -> String {
     ];
     let _ = writeln!(
         out,
-        "{:<6}  {:>10}  {:>11}  {:>6}  {:>16}  {:>16}  {:>16}  {:>16}  {:>10}  {:>7}  {:>10}",
+        "{:<6}  {:>10}  {:>11}  {:>6}  {:>16}  {:>16}  {:>16}  {:>16}  {:>16}  {:>10}  {:>7}  {:>10}  {:>12}",
         "",
         "engine",
         "hand-written",
         "ratio",
+        "replay",
         "fresh tape",
         "nn trainer",
         "reverse",
         "echidna",
         "nodes",
         "ns/node",
-        "bytes/node"
+        "bytes/node",
+        "bytes/instr"
     );
     for row in rows {
         let hand = row.time("handwritten");
@@ -323,11 +342,12 @@ fn table(rows: &[Row]) -> String {
         let engine = row.time(columns[0]);
         let _ = writeln!(
             out,
-            "{:<6}  {:>10}  {:>11}  {:>5.2}x  {:>16}  {:>16}  {:>16}  {:>16}  {:>10}  {:>7.2}  {:>10.1}",
+            "{:<6}  {:>10}  {:>11}  {:>5.2}x  {:>16}  {:>16}  {:>16}  {:>16}  {:>16}  {:>10}  {:>7.2}  {:>10.1}  {:>12.1}",
             row.name,
             format_seconds(engine),
             format_seconds(hand),
             engine / hand,
+            with_ratio("replay"),
             with_ratio("fresh tape"),
             with_ratio("nn trainer"),
             with_ratio("reverse"),
@@ -335,6 +355,7 @@ fn table(rows: &[Row]) -> String {
             row.nodes,
             engine * 1e9 / row.nodes as f64,
             row.bytes_per_node,
+            row.bytes_per_instruction,
         );
     }
     out
@@ -357,7 +378,9 @@ fn json(rows: &[Row], batch: Option<&BatchRow>) -> String {
             format!(
                 "{{\"name\": \"{}\", \"engine_s\": {}, \"handwritten_s\": {}, \"ratio\": {}, \
                  \"fresh_tape_s\": {}, \"nn_trainer_s\": {}, \
-                 \"peers\": {{\"reverse\": {}, \"echidna\": {}}}, \"nodes\": {}, \"bytes_per_node\": {}}}",
+                 \"peers\": {{\"reverse\": {}, \"echidna\": {}}}, \"nodes\": {}, \"bytes_per_node\": {}, \
+                 \"replay_s\": {}, \"replay_ratio\": {}, \"instructions\": {}, \
+                 \"replay_bytes_per_instruction\": {}}}",
                 row.name,
                 json_number(engine),
                 json_number(hand),
@@ -368,6 +391,10 @@ fn json(rows: &[Row], batch: Option<&BatchRow>) -> String {
                 json_number(row.time("echidna")),
                 row.nodes,
                 json_number(row.bytes_per_node),
+                json_number(row.time("replay")),
+                json_number(row.time("replay") / hand),
+                row.instructions,
+                json_number(row.bytes_per_instruction),
             )
         })
         .collect();

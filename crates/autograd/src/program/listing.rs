@@ -3,18 +3,22 @@
 
 use std::fmt;
 
-use super::Program;
+use super::{Instruction, NEEDED, Program};
 use crate::number::Shortest;
 use crate::op::{Code, ScalarSide};
 use crate::tape::State;
 
-/// Where each slot of a program came from: the node's position in the
-/// recorded graph, and its name if it had one.
+/// Where each slot of a program came from: the nodes of the recorded
+/// graph it computes, and their names.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Origins {
-    /// Per slot (inputs, constants, instructions), the node's position.
+    /// Per slot (inputs, constants, instructions), where its nodes start in
+    /// `nodes`; they end where the next slot's start.
+    starts: Vec<u32>,
+    /// The nodes' positions, slot by slot, a fused instruction's in
+    /// recording order.
     nodes: Vec<u32>,
-    /// The slots whose nodes were named, with their names, by slot.
+    /// The named nodes' names, by position.
     names: Vec<(u32, Box<str>)>,
 }
 
@@ -23,43 +27,57 @@ impl Origins {
     pub(super) fn new(state: &State, inputs: &[u32]) -> Self {
         let mut origins = Origins::default();
         for &position in inputs {
-            origins.push(state, position);
+            origins.push(state, &[position]);
         }
         origins
     }
 
-    /// The next constant's.
-    pub(super) fn constant(&mut self, state: &State, position: u32) {
-        self.push(state, position);
-    }
-
-    /// The next instruction's.
-    pub(super) fn instruction(&mut self, state: &State, position: u32) {
-        self.push(state, position);
-    }
-
-    fn push(&mut self, state: &State, position: u32) {
-        let slot = self.nodes.len() as u32;
-        self.nodes.push(position);
-        if let Some(name) = state.arena.name(position as usize) {
-            self.names.push((slot, name.into()));
+    /// The next constant's: its node, or none for a factor that fusion
+    /// added.
+    pub(super) fn constant(&mut self, state: &State, node: Option<u32>) {
+        match node {
+            Some(position) => self.push(state, &[position]),
+            None => self.push(state, &[]),
         }
     }
 
-    fn name(&self, slot: u32) -> Option<&str> {
-        self.names
-            .binary_search_by_key(&slot, |(s, _)| *s)
-            .ok()
-            .map(|i| &*self.names[i].1)
+    /// The next instruction's nodes.
+    pub(super) fn instruction(&mut self, state: &State, nodes: &[u32]) {
+        self.push(state, nodes);
     }
 
-    /// `#5 `net_h1``, or `#5`.
+    fn push(&mut self, state: &State, nodes: &[u32]) {
+        self.starts.push(self.nodes.len() as u32);
+        for &position in nodes {
+            self.nodes.push(position);
+            if let Some(name) = state.arena.name(position as usize) {
+                let at = self.names.partition_point(|(p, _)| *p < position);
+                if self.names.get(at).is_none_or(|(p, _)| *p != position) {
+                    self.names.insert(at, (position, name.into()));
+                }
+            }
+        }
+    }
+
+    /// `#5 `net_h1``, `#3 #4 #5 `net_h1`` for a fused instruction, or
+    /// nothing for a factor fusion added.
     fn label(&self, slot: u32) -> String {
-        let position = self.nodes[slot as usize];
-        match self.name(slot) {
-            Some(name) => format!("#{position} `{name}`"),
-            None => format!("#{position}"),
-        }
+        let s = slot as usize;
+        let start = self.starts[s] as usize;
+        let end = self
+            .starts
+            .get(s + 1)
+            .map_or(self.nodes.len(), |&e| e as usize);
+        self.nodes[start..end]
+            .iter()
+            .map(
+                |&position| match self.names.binary_search_by_key(&position, |(p, _)| *p) {
+                    Ok(i) => format!("#{position} `{}`", self.names[i].1),
+                    Err(_) => format!("#{position}"),
+                },
+            )
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -77,31 +95,38 @@ impl Program {
         }
     }
 
-    /// Instruction `i` as written: `mul(x0, x1)`, `add_scalar(%3, 0.5)`.
-    fn expression(&self, i: usize) -> String {
-        let instruction = &self.instructions[i];
-        let start = instruction.start as usize;
-        let end = self
-            .instructions
-            .get(i + 1)
-            .map_or(self.operands.len(), |next| next.start as usize);
-        let mut items: Vec<String> = self.operands[start..end]
+    /// An instruction as written, its operands starting at `operands` and
+    /// its tail at `tail`: `mul(x0, x1)`, `add(mul(x0, 0.5), 1)`.
+    fn expression(&self, instruction: &Instruction, operands: usize, tail: usize) -> String {
+        let items: Vec<String> = self.operands[operands..operands + instruction.arity as usize]
             .iter()
-            .map(|operand| self.slot_name(operand.slot))
+            .map(|&operand| self.slot_name(operand & !NEEDED))
             .collect();
-        let name = if instruction.code == Code::Custom {
-            self.customs[instruction.scalar as usize].name()
+        let mut text = if instruction.code == Code::Custom {
+            format!(
+                "{}({})",
+                self.customs[instruction.scalar as usize].name(),
+                items.join(", ")
+            )
         } else {
-            let op = instruction.code.op(instruction.scalar);
-            match op.scalar_operand() {
-                Some((c, ScalarSide::Left)) => items.insert(0, Shortest(c).to_string()),
-                Some((c, ScalarSide::Right)) => items.push(Shortest(c).to_string()),
-                None => {}
-            }
-            op.name()
+            applied(instruction.code, instruction.scalar, items)
         };
-        format!("{name}({})", items.join(", "))
+        for &(code, c) in &self.tails[tail..tail + usize::from(instruction.tail)] {
+            text = applied(code, c, vec![text]);
+        }
+        text
     }
+}
+
+/// `op(operands)` with the op's scalar operand in place.
+fn applied(code: Code, scalar: f64, mut items: Vec<String>) -> String {
+    let op = code.op(scalar);
+    match op.scalar_operand() {
+        Some((c, ScalarSide::Left)) => items.insert(0, Shortest(c).to_string()),
+        Some((c, ScalarSide::Right)) => items.push(Shortest(c).to_string()),
+        None => {}
+    }
+    format!("{}({})", op.name(), items.join(", "))
 }
 
 /// A header, then one line per input, constant and instruction: the slot,
@@ -134,13 +159,18 @@ impl fmt::Display for Program {
         )?;
         let first = self.n_inputs + self.n_constants;
         let mut rows: Vec<[String; 3]> = Vec::with_capacity(self.values.len());
+        let (mut operands, mut tail) = (0, 0);
         for slot in 0..self.values.len() {
             let what = if slot < self.n_inputs {
                 format!("input {slot}")
             } else if slot < first {
                 Shortest(self.values[slot]).to_string()
             } else {
-                self.expression(slot - first)
+                let instruction = &self.instructions[slot - first];
+                let text = self.expression(instruction, operands, tail);
+                operands += instruction.arity as usize;
+                tail += usize::from(instruction.tail);
+                text
             };
             rows.push([
                 self.slot_name(slot as u32),

@@ -17,9 +17,13 @@ use crate::var::Var;
 ///
 /// Compiling keeps only what the output needs: nodes it does not depend on
 /// are dropped, nodes that depend on no input are folded into constants
-/// (their values as recorded), and each remaining node becomes one
-/// instruction, in recording order. Each instruction's local derivatives
-/// are computed in the forward replay beside its value, so the reverse
+/// (their values as recorded), and the remaining nodes become instructions
+/// in recording order, fused where that changes no bit: a sum of products
+/// that nothing else reads becomes one `dot` (`w1 * x1 + w2 * x2`), and
+/// scalar steps (`+ c`, `* c`, `c - `, ...) run as the tail of the
+/// instruction they follow (`0.999999 * x + 1e-6` is one instruction).
+/// Local derivatives that are constants are fixed when compiling; the rest
+/// are computed in the forward replay beside the values, so the reverse
 /// replay is one loop of multiply-adds over flat arrays, without a
 /// dispatch on the op. After the first call neither allocates.
 ///
@@ -70,11 +74,17 @@ pub struct Program {
     /// instruction.
     n_constants: usize,
     instructions: Vec<Instruction>,
-    /// Every instruction's operands, concatenated: the slot each reads.
-    operands: Vec<Operand>,
-    /// Beside each operand, the local derivative the forward replay last
-    /// computed for it.
-    partials: Vec<Partial>,
+    /// The scalar steps fused onto instructions' results, in instruction
+    /// order ([`Instruction::tail`] each).
+    tails: Vec<(Code, f64)>,
+    /// Every instruction's operands, concatenated in instruction order: the
+    /// slot each reads, with [`NEEDED`] set where a gradient flows back.
+    operands: Vec<u32>,
+    /// Beside each operand, how the adjoint flows back along it
+    /// ([`Flow`]) and by what factor: fixed when compiled for ops whose
+    /// derivatives are constants, else written by each forward replay.
+    flows: Vec<Flow>,
+    factors: Vec<f64>,
     /// The slot of the output.
     output: u32,
     /// The custom ops instructions use, by [`Instruction::scalar`].
@@ -86,46 +96,38 @@ pub struct Program {
     adjoints: Vec<f64>,
     /// Room for a custom op's operands and partials.
     scratch: Vec<f64>,
-    /// For listings: each input's, constant's and instruction's node in
-    /// the original graph, and names of the named ones.
+    /// For listings: the nodes of the original graph each slot came from,
+    /// and their names.
     origins: listing::Origins,
 }
 
-/// One instruction: an op of the engine's table on operand slots.
+/// Set in an operand's slot when a gradient flows back to it (an input, or
+/// an instruction a gradient flows through; a constant's never does).
+const NEEDED: u32 = 1 << 31;
+
+/// One instruction: an op of the engine's table on operand slots, with
+/// the scalar steps fused onto its result.
 #[derive(Clone, Copy, Debug)]
 struct Instruction {
+    /// Its scalar operand, as the node kept it; a custom op's index.
+    scalar: f64,
+    /// How many operands it reads.
+    arity: u32,
     code: Code,
     /// Whether a gradient flows through it (as the node's `needs_grad`).
     needs_grad: bool,
-    /// Its scalar operand, as the node kept it; a custom op's index.
-    scalar: f64,
-    /// Where its operands start in [`Program::operands`]; they end where
-    /// the next instruction's start.
-    start: u32,
-}
-
-/// One operand of an instruction.
-#[derive(Clone, Copy, Debug)]
-struct Operand {
-    /// The slot read.
-    slot: u32,
-    /// Whether a gradient flows back to the slot (an input, or an
-    /// instruction a gradient flows through); a constant's never does.
-    needed: bool,
-}
-
-/// The derivative flowing back along one operand, as the forward replay
-/// last found it.
-#[derive(Clone, Copy, Debug)]
-struct Partial {
-    /// How the adjoint flows back.
-    flow: Flow,
-    /// The factor: the adjoint is multiplied or divided by it.
-    factor: f64,
+    /// Whether its operands' factors were fixed when it was compiled, so a
+    /// replay need not compute them.
+    fixed: bool,
+    /// Whether the fused steps flip the sign of its derivatives.
+    negate: bool,
+    /// How many scalar steps are fused onto its result.
+    tail: u8,
 }
 
 /// How an instruction's adjoint `g` flows to one operand.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 enum Flow {
     /// Nothing flows (a constant, or a rule that gives nothing here:
     /// relu below its kink).
@@ -153,12 +155,15 @@ impl Program {
         self.instructions.is_empty()
     }
 
-    /// The bytes its arrays hold: instructions, operands, and a value and
-    /// an adjoint per slot.
+    /// The bytes its arrays hold: instructions and fused steps, operands
+    /// with their factors, and a value and an adjoint per slot (not the
+    /// listing's origins).
     pub fn bytes(&self) -> usize {
         self.instructions.capacity() * size_of::<Instruction>()
-            + self.operands.capacity() * size_of::<Operand>()
-            + self.partials.capacity() * size_of::<Partial>()
+            + self.tails.capacity() * size_of::<(Code, f64)>()
+            + self.operands.capacity() * size_of::<u32>()
+            + self.flows.capacity() * size_of::<Flow>()
+            + self.factors.capacity() * size_of::<f64>()
             + (self.values.capacity() + self.adjoints.capacity()) * size_of::<f64>()
     }
 
@@ -194,8 +199,7 @@ impl Program {
         self.check_inputs(inputs.len(), "Program::gradient was given inputs:");
         self.check_inputs(gradient.len(), "Program::gradient was given a gradient:");
         self.forward::<true>(inputs);
-        self.reverse();
-        gradient.copy_from_slice(&self.adjoints[..self.n_inputs]);
+        self.reverse(gradient);
         self.values[self.output as usize]
     }
 

@@ -2,7 +2,7 @@
 //! and local derivatives with the engine's rules; the reverse pass is a
 //! loop of multiply-adds with no dispatch on the op.
 
-use super::{Flow, Instruction, Operand, Partial, Program};
+use super::{Flow, Instruction, NEEDED, Program};
 use crate::custom::CustomOp;
 use crate::gradients::inline_common;
 use crate::op::Code;
@@ -10,109 +10,175 @@ use crate::rules;
 
 impl Program {
     /// Computes every slot's value at `inputs`, and with `PARTIALS` every
-    /// operand's local derivative.
+    /// operand's local derivative that is not fixed.
     pub(super) fn forward<const PARTIALS: bool>(&mut self, inputs: &[f64]) {
-        self.values[..self.n_inputs].copy_from_slice(inputs);
-        let first = self.n_inputs + self.n_constants;
-        let n_operands = self.operands.len();
-        for (i, instruction) in self.instructions.iter().enumerate() {
-            let start = instruction.start as usize;
-            let end = self
-                .instructions
-                .get(i + 1)
-                .map_or(n_operands, |next| next.start as usize);
-            let ops = &self.operands[start..end];
-            let partials = &mut self.partials[start..end];
-            let values = &self.values[..first + i];
-            let read = |k: usize| values[ops[k].slot as usize];
-            let y = if instruction.code == Code::Custom {
+        let Program {
+            n_inputs,
+            n_constants,
+            instructions,
+            tails,
+            operands,
+            flows,
+            factors,
+            customs,
+            values,
+            scratch,
+            ..
+        } = self;
+        values[..*n_inputs].copy_from_slice(inputs);
+        let first = *n_inputs + *n_constants;
+        let (mut at, mut tail_at) = (0, 0);
+        for (i, instruction) in instructions.iter().enumerate() {
+            let n = instruction.arity as usize;
+            let ops = &operands[at..at + n];
+            let flows = &mut flows[at..at + n];
+            let factors = &mut factors[at..at + n];
+            let known = &values[..first + i];
+            let read = |k: usize| known[(ops[k] & !NEEDED) as usize];
+            let mut y = if instruction.code == Code::Custom {
                 custom::<PARTIALS>(
-                    &self.customs[instruction.scalar as usize],
+                    &customs[instruction.scalar as usize],
+                    instruction,
                     ops,
-                    partials,
+                    flows,
+                    factors,
                     read,
-                    &mut self.scratch,
+                    scratch,
                 )
             } else {
-                let step = |code, partials: &mut [Partial]| {
-                    execute::<PARTIALS>(code, instruction, ops, partials, read)
+                let out = (flows, factors);
+                let step = |code, (flows, factors): (&mut [Flow], &mut [f64])| {
+                    execute::<PARTIALS>(code, instruction, ops, flows, factors, read)
                 };
                 inline_common!(
                     instruction.code,
-                    step(partials),
-                    execute_out_of_line::<PARTIALS>(instruction, ops, partials, &read)
+                    step(out),
+                    execute_out_of_line::<PARTIALS>(instruction, ops, out.0, out.1, &read)
                 )
             };
-            self.values[first + i] = y;
+            let tail = usize::from(instruction.tail);
+            for &(code, c) in &tails[tail_at..tail_at + tail] {
+                y = scalar_step(code, c, y);
+            }
+            values[first + i] = y;
+            at += n;
+            tail_at += tail;
         }
     }
 
-    /// Every slot's adjoint of the output, from the local derivatives of
-    /// the last forward pass: each instruction from the last, its adjoint
-    /// times (or over) each operand's factor added to the operand's, in the
-    /// order the engine's sweep adds them.
-    pub(super) fn reverse(&mut self) {
-        let output = self.output as usize;
-        self.adjoints.fill(0.0);
-        self.adjoints[output] = 1.0;
-        let first = self.n_inputs + self.n_constants;
-        let mut end = self.operands.len();
-        for (i, instruction) in self.instructions.iter().enumerate().rev() {
-            let start = instruction.start as usize;
-            let g = self.adjoints[first + i];
+    /// Every input's adjoint of the output, into `gradient`, from the
+    /// local derivatives of the last forward pass: each instruction from
+    /// the last, its adjoint times (or over) each operand's factor added to
+    /// the operand's, in the order the engine's sweep adds them.
+    ///
+    /// Adjoints are all 0 between calls: each instruction's is cleared once
+    /// read, the inputs' once copied out, so no pass clears them.
+    pub(super) fn reverse(&mut self, gradient: &mut [f64]) {
+        let Program {
+            n_inputs,
+            n_constants,
+            instructions,
+            operands,
+            flows,
+            factors,
+            adjoints,
+            output,
+            ..
+        } = self;
+        let first = *n_inputs + *n_constants;
+        adjoints[*output as usize] = 1.0;
+        let mut at = operands.len();
+        for (i, instruction) in instructions.iter().enumerate().rev() {
+            let n = instruction.arity as usize;
+            at -= n;
+            let g = std::mem::take(&mut adjoints[first + i]);
             // As the engine's sweep: nothing flows from a zero adjoint or a
             // node that needs no gradient.
             if g != 0.0 && instruction.needs_grad {
-                for (operand, partial) in self.operands[start..end]
+                let edges = operands[at..at + n]
                     .iter()
-                    .zip(&self.partials[start..end])
-                {
-                    let share = match partial.flow {
-                        Flow::Times => g * partial.factor,
-                        Flow::Over => g / partial.factor,
-                        Flow::None => continue,
-                    };
-                    self.adjoints[operand.slot as usize] += share;
+                    .zip(&flows[at..at + n])
+                    .zip(&factors[at..at + n]);
+                for ((&operand, &flow), &factor) in edges {
+                    let slot = (operand & !NEEDED) as usize;
+                    match flow {
+                        Flow::Times => adjoints[slot] += g * factor,
+                        Flow::Over => adjoints[slot] += g / factor,
+                        Flow::None => {}
+                    }
                 }
             }
-            end = start;
         }
+        gradient.copy_from_slice(&adjoints[..*n_inputs]);
+        adjoints[..*n_inputs].fill(0.0);
+        // A constant output's seed (an instruction's was cleared above).
+        adjoints[*output as usize] = 0.0;
     }
 }
 
-/// One instruction's value, and with `PARTIALS` its operands' partials.
+/// A fused scalar step, as [`rules::eval`] computes it.
+#[inline(always)]
+fn scalar_step(code: Code, c: f64, y: f64) -> f64 {
+    match code {
+        Code::AddScalar => y + c,
+        Code::ScalarAdd => c + y,
+        Code::SubScalar => y - c,
+        Code::ScalarSub => c - y,
+        Code::MulScalar => y * c,
+        Code::ScalarMul => c * y,
+        Code::DivScalar => y / c,
+        Code::Neg => -y,
+        _ => rules::eval(code, c, 1, |_| y).0,
+    }
+}
+
+/// One instruction's value, and with `PARTIALS` its operands' flows and
+/// factors unless they are fixed.
 #[inline(always)]
 fn execute<const PARTIALS: bool>(
     code: Code,
     instruction: &Instruction,
-    ops: &[Operand],
-    partials: &mut [Partial],
+    ops: &[u32],
+    flows: &mut [Flow],
+    factors: &mut [f64],
     read: impl Fn(usize) -> f64,
 ) -> f64 {
     let arity = ops.len();
     let (y, kept) = rules::eval(code, instruction.scalar, arity, &read);
-    if PARTIALS && instruction.needs_grad {
-        for partial in partials.iter_mut() {
-            partial.flow = Flow::None;
+    if PARTIALS && instruction.needs_grad && !instruction.fixed {
+        // A rule gives no share where the derivative is identically 0
+        // (relu below its kink), and nothing from an earlier replay may
+        // stay behind there: up to 64 operands, a mask of those given one
+        // says which to clear; past that, all are cleared first.
+        let many = arity > 64;
+        if many {
+            flows.fill(Flow::None);
         }
+        let mut given: u64 = 0;
         rules::vjp(
             code,
             kept,
             arity,
             &read,
-            |k| ops[k].needed,
-            || ops.iter().all(|op| op.needed),
+            |k| ops[k] & NEEDED != 0,
+            || ops.iter().all(|&o| o & NEEDED != 0),
             y,
-            |k, rule: rules::Partial<f64>| {
-                if ops[k].needed {
-                    let (factor, divide) = rule.factor();
-                    partials[k] = Partial {
-                        flow: if divide { Flow::Over } else { Flow::Times },
-                        factor,
-                    };
+            |k, partial: rules::Partial<f64>| {
+                if ops[k] & NEEDED != 0 {
+                    let (factor, divides) = partial.factor();
+                    factors[k] = if instruction.negate { -factor } else { factor };
+                    flows[k] = if divides { Flow::Over } else { Flow::Times };
+                    given |= 1 << (k % 64);
                 }
             },
         );
+        if !many && given.count_ones() as usize != arity {
+            for (k, flow) in flows.iter_mut().enumerate() {
+                if given & (1 << k) == 0 {
+                    *flow = Flow::None;
+                }
+            }
+        }
     }
     y
 }
@@ -123,20 +189,23 @@ fn execute<const PARTIALS: bool>(
 #[cold]
 fn execute_out_of_line<const PARTIALS: bool>(
     instruction: &Instruction,
-    ops: &[Operand],
-    partials: &mut [Partial],
+    ops: &[u32],
+    flows: &mut [Flow],
+    factors: &mut [f64],
     read: &impl Fn(usize) -> f64,
 ) -> f64 {
-    execute::<PARTIALS>(instruction.code, instruction, ops, partials, read)
+    execute::<PARTIALS>(instruction.code, instruction, ops, flows, factors, read)
 }
 
-/// A custom op's value, and with `PARTIALS` its operands' partials, as the
+/// A custom op's value, and with `PARTIALS` its operands' factors, as the
 /// engine's sweep takes them (the adjoint times each).
 #[inline(never)]
 fn custom<const PARTIALS: bool>(
     op: &CustomOp,
-    ops: &[Operand],
-    partials: &mut [Partial],
+    instruction: &Instruction,
+    ops: &[u32],
+    flows: &mut [Flow],
+    factors: &mut [f64],
     read: impl Fn(usize) -> f64,
     scratch: &mut Vec<f64>,
 ) -> f64 {
@@ -146,17 +215,12 @@ fn custom<const PARTIALS: bool>(
     scratch.resize(2 * arity, 0.0);
     let (x, d) = scratch.split_at_mut(arity);
     let y = op.value_at(x);
-    if PARTIALS {
+    if PARTIALS && instruction.needs_grad {
         op.partials_into(x, y, d);
-        for ((partial, operand), &factor) in partials.iter_mut().zip(ops).zip(&*d) {
-            *partial = Partial {
-                flow: if operand.needed {
-                    Flow::Times
-                } else {
-                    Flow::None
-                },
-                factor,
-            };
+        for k in 0..arity {
+            let needed = ops[k] & NEEDED != 0;
+            flows[k] = if needed { Flow::Times } else { Flow::None };
+            factors[k] = if instruction.negate { -d[k] } else { d[k] };
         }
     }
     y
