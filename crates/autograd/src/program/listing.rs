@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::{Instruction, NEEDED, Program};
+use super::{Instruction, Program, SLOT};
 use crate::number::Shortest;
 use crate::op::{Code, ScalarSide};
 use crate::tape::State;
@@ -98,9 +98,11 @@ impl Program {
     /// An instruction as written, its operands starting at `operands` and
     /// its tail at `tail`: `mul(x0, x1)`, `add(mul(x0, 0.5), 1)`.
     fn expression(&self, instruction: &Instruction, operands: usize, tail: usize) -> String {
+        // Stored last to first.
         let items: Vec<String> = self.operands[operands..operands + instruction.arity as usize]
             .iter()
-            .map(|&operand| self.slot_name(operand & !NEEDED))
+            .rev()
+            .map(|&operand| self.slot_name(operand & SLOT))
             .collect();
         let mut text = if instruction.code == Code::Custom {
             format!(
