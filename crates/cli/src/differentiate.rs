@@ -10,7 +10,7 @@ use autograd::{Gradients, Tape};
 use crate::names::quoted;
 use crate::parser::{Program, evaluate};
 use crate::sweeps::Derivatives;
-use crate::{Cli, direction, json, output, report, sweeps, trace, warnings};
+use crate::{Cli, at, direction, json, output, report, sweeps, trace, warnings};
 
 /// Output is written through a buffer of this many bytes.
 const OUTPUT_BUFFER: usize = 64 << 10;
@@ -67,6 +67,9 @@ pub(crate) fn differentiate(
         let _ = stderr.write_all(text.as_bytes());
         return 2;
     }
+    if !cli.at.is_empty() {
+        return at_points(cli, name, source, &program, stdout, stderr, colour);
+    }
     // --json and --trace show every node's gradient; the rest, the inputs'.
     let every_node = cli.json || cli.trace;
     let derivatives = match sweeps::run(&program, direction, every_node, cli.detect_anomaly, source)
@@ -109,6 +112,54 @@ pub(crate) fn differentiate(
         let _ = writeln!(stderr, "grad: cannot write {}: {e}", path.display());
         return 2;
     }
+    0
+}
+
+/// `--at`: the program at every point, from one compiled recording.
+fn at_points(
+    cli: &Cli,
+    name: &str,
+    source: &str,
+    program: &Program<'_>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    colour: bool,
+) -> i32 {
+    if program.single_output().is_none() {
+        let keyword = program
+            .output_statement
+            .clone()
+            .expect("several outputs come from an output statement");
+        let text = report::error_at(
+            name,
+            source,
+            &keyword,
+            &format!(
+                "--at evaluates one output, and this statement lists {}",
+                program.outputs.len()
+            ),
+            "list one name here (`output y`), or leave out --at",
+            colour,
+        );
+        let _ = stderr.write_all(text.as_bytes());
+        return 2;
+    }
+    let points = match at::parse(&cli.at, program) {
+        Ok(points) => points,
+        Err((which, e)) => {
+            let text = report::option_error("--at", &cli.at[which], &e, colour);
+            let _ = stderr.write_all(text.as_bytes());
+            return 2;
+        }
+    };
+    let table = at::evaluate(program, &points);
+    let mut out = BufWriter::with_capacity(OUTPUT_BUFFER, stdout);
+    let written = if cli.json {
+        at::json(&mut out, program, &table)
+    } else {
+        at::plain(&mut out, program, &table)
+    };
+    let _ = written.and_then(|()| out.flush());
     0
 }
 

@@ -105,7 +105,12 @@ pub(crate) fn parse<'t>(text: &str, program: &Program<'t>) -> Result<Direction<'
             .help(HOW));
         };
         let Some(index) = speeds.iter().position(|(input, _, _)| &**input == name) else {
-            return Err(not_an_input(program, name, name_span));
+            return Err(not_an_input(
+                program,
+                name,
+                name_span,
+                "--forward moves inputs",
+            ));
         };
         let speed = number(&text[speed_span.clone()]).map_err(|message| {
             error(speed_span, message)
@@ -141,7 +146,7 @@ fn pairs(text: &str) -> Vec<(Range<usize>, Option<Range<usize>>)> {
 
 /// `span` of `text` without the spaces around it, or `None` when nothing
 /// else is left.
-fn trimmed(text: &str, span: Range<usize>) -> Option<Range<usize>> {
+pub(crate) fn trimmed(text: &str, span: Range<usize>) -> Option<Range<usize>> {
     let part = &text[span.clone()];
     let start = span.start + (part.len() - part.trim_start().len());
     let end = span.end - (part.len() - part.trim_end().len());
@@ -166,7 +171,14 @@ fn number(text: &str) -> Result<f64, String> {
 
 /// The error for naming `name` (at `span`), which is not an input of
 /// `program`: a constant, a name bound to an expression, or unknown.
-fn not_an_input(program: &Program<'_>, name: &str, span: Range<usize>) -> SyntaxError {
+/// `doing` says what the option does with inputs (`--forward moves
+/// inputs`).
+pub(crate) fn not_an_input(
+    program: &Program<'_>,
+    name: &str,
+    span: Range<usize>,
+    doing: &str,
+) -> SyntaxError {
     let inputs = || {
         let listed: Vec<&str> = program
             .inputs
@@ -198,7 +210,7 @@ fn not_an_input(program: &Program<'_>, name: &str, span: Range<usize>) -> Syntax
         Some(var) if !var.requires_grad() && var.op().is_leaf() => (
             format!("{} is a constant, which does not move", quoted(name)),
             format!(
-                "--forward moves inputs, and {}; to move it, bind it without `const` \
+                "{doing}, and {}; to change it, bind it without `const` \
                  (`{} = ...`), which makes it an input",
                 inputs(),
                 short(name)
@@ -209,7 +221,7 @@ fn not_an_input(program: &Program<'_>, name: &str, span: Range<usize>) -> Syntax
                 "{} is computed from constants alone, so it does not move",
                 quoted(name)
             ),
-            format!("--forward moves inputs, and {}", inputs()),
+            format!("{doing}, and {}", inputs()),
         ),
         Some(_) => (
             format!(
@@ -217,8 +229,7 @@ fn not_an_input(program: &Program<'_>, name: &str, span: Range<usize>) -> Syntax
                 quoted(name)
             ),
             format!(
-                "--forward moves inputs (names bound to numbers), and {}; the tangent of {} \
-                 is printed with the others",
+                "{doing} (names bound to numbers), and {}; {} is computed from them",
                 inputs(),
                 quoted(name)
             ),
@@ -226,7 +237,7 @@ fn not_an_input(program: &Program<'_>, name: &str, span: Range<usize>) -> Syntax
         None => {
             let help = match names::closest(name, program.inputs.iter().map(|(n, _)| &**n)) {
                 Some(known) => format!("did you mean {}?", quoted(known)),
-                None => format!("--forward moves inputs, and {}", inputs()),
+                None => format!("{doing}, and {}", inputs()),
             };
             (format!("unknown input {}", quoted(name)), help)
         }

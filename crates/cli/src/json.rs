@@ -233,6 +233,19 @@ fn number(line: &mut Vec<u8>, x: f64) {
     }
 }
 
+/// A number as a JSON value, as [`number`] writes it.
+pub(crate) fn value(x: f64) -> serde_json::Value {
+    if x.is_nan() {
+        "NaN".into()
+    } else if x == f64::INFINITY {
+        "inf".into()
+    } else if x == f64::NEG_INFINITY {
+        "-inf".into()
+    } else {
+        x.into()
+    }
+}
+
 /// A whole number in decimal.
 fn integer(line: &mut Vec<u8>, mut n: usize) {
     let mut digits = [0u8; 20];

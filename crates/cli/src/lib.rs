@@ -19,6 +19,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod at;
 mod differentiate;
 mod direction;
 mod error;
@@ -129,6 +130,16 @@ JSON OUTPUT (--json)
   "tangents": {"y": T, "z": T} beside "values") and each NODE's "tangent"
   (null for a node that gets no gradient).
 
+AT MANY POINTS (--at NAME=VALUE,...)
+  grad --at x=0,0.5,1 'x = 0; y = sin(x)*x' prints `y at 3 points`, then a
+  table with a row per point: every input's value, the output's value and
+  its gradient with respect to every input. The program is recorded once at
+  its own values, compiled (autograd's Program: unused nodes dropped,
+  constants folded, sums of products and scalar steps fused) and replayed
+  at each point, which gives the same numbers, to the bit, as running grad
+  at that point. With --json: {"output": "y", "inputs": ["x"], "points":
+  [{"at": {"x": 0}, "value": V, "gradients": {"x": G}}, ...]}.
+
 WARNINGS AND EXIT STATUS
   0 on success; 2 on bad input (the message shows the line, the column and
   the spot; for --forward, the column in its text). inf and NaN values are
@@ -186,6 +197,17 @@ struct Cli {
     /// stay still (e.g. --forward x=1,y=0.5; see FORWARD MODE below).
     #[arg(long, value_name = "NAME=SPEED,...")]
     forward: Option<String>,
+    /// Evaluate and differentiate the program at many points: input NAME
+    /// takes each VALUE in turn (give --at once per input that changes,
+    /// each with as many values; the other inputs keep theirs). The
+    /// program is recorded once, compiled, and replayed at each point; one
+    /// output only. Prints a row per point (see AT MANY POINTS below).
+    #[arg(
+        long,
+        value_name = "NAME=VALUE,...",
+        conflicts_with_all = ["trace", "forward", "dot", "detect_anomaly"]
+    )]
+    at: Vec<String>,
     /// Also write the graph as Graphviz DOT to FILE (of a program with one
     /// output).
     #[arg(long, value_name = "FILE")]

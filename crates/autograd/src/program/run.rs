@@ -233,7 +233,11 @@ fn custom<const PARTIALS: bool>(
             let at = arity - 1 - k;
             let needed = ops[at] & NEEDED != 0;
             flows[at] = if needed { Flow::Times } else { Flow::None };
-            factors[at] = if instruction.negate { -partial } else { partial };
+            factors[at] = if instruction.negate {
+                -partial
+            } else {
+                partial
+            };
         }
     }
     y
