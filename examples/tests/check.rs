@@ -333,3 +333,28 @@ fn the_walkthroughs_flags_do_not_mix_with_check() {
     assert_eq!(status, 2, "{stderr}");
     assert!(stderr.contains("cannot be used with"), "{stderr}");
 }
+
+#[test]
+fn the_readmes_excerpt_is_real_output() {
+    const README: &str = include_str!("../../README.md");
+    let command = "worked-example -- check examples/learners/updated_output_weights.txt";
+    let at = README.find(command).expect("the README runs check");
+    let start = at + README[at..].find("```text\n").expect("a text block") + 8;
+    let excerpt = &README[start..start + README[start..].find("```").expect("closed")];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let output = Command::new(env!("CARGO_BIN_EXE_worked-example"))
+        .args(["check", "examples/learners/updated_output_weights.txt"])
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the worked-example binary runs");
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
+    // Every line shown is a line of the output, in order; `...` skips some.
+    let mut lines = stdout.lines();
+    for shown in excerpt.lines().filter(|&l| l != "...") {
+        assert!(
+            lines.any(|line| line == shown),
+            "the README shows {shown:?}, which the output lacks or has earlier:\n{stdout}"
+        );
+    }
+}
