@@ -358,3 +358,35 @@ fn the_readmes_excerpt_is_real_output() {
         );
     }
 }
+
+#[test]
+fn a_file_of_every_derivative_and_many_trainings_is_checked_at_once() {
+    // Every dA/dB of the blog's network, and E_total after 1 to 300 updates,
+    // all wrong: each variant stops at the first stage that disagrees.
+    let nodes = [
+        "i1", "i2", "w1", "w2", "w3", "w4", "b1", "w5", "w6", "w7", "w8", "b2", "net_h1", "out_h1",
+        "net_h2", "out_h2", "net_o1", "out_o1", "net_o2", "out_o2", "E_o1", "E_o2", "E_total",
+    ];
+    let mut input = String::new();
+    for a in nodes {
+        for b in nodes {
+            input.push_str(&format!("d{a}/d{b} = 0.25\n"));
+        }
+    }
+    for n in 1..=300 {
+        input.push_str(&format!("E_total@{n} = 0.25\n"));
+    }
+    let (status, stdout, _) = run(&["check", "--json", "-"], &input);
+    assert_eq!(status, 1);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["lines"].as_array().unwrap().len(), 23 * 23 + 300);
+    assert_eq!(json["diagnosis"]["id"], "unknown");
+    // The first in the walkthrough's order: a derivative with respect to
+    // E_total, the last node, of the first node on the tape, w1.
+    assert_eq!(json["first_divergence"], "dw1/dE_total");
+    let explanation = json["diagnosis"]["explanation"].as_str().unwrap();
+    assert!(
+        explanation.contains("It is 0: w1 does not depend on E_total"),
+        "{explanation}"
+    );
+}

@@ -147,9 +147,10 @@ pub(crate) fn diagnose(network: &Network, entries: &[Entry], agrees: &[bool]) ->
 }
 
 /// Whether the walkthrough `variant` gives every entry's number at the
-/// learner's precision. The numbers after training are worked only when
-/// every other number agrees, and those after N updates only when those
-/// after fewer agree, since training costs a walkthrough per update.
+/// learner's precision. Training costs a walkthrough per update, so the
+/// numbers are checked in three stages, each only when the one before
+/// agrees: those before training, those after the fewest updates written,
+/// then all the others (one training run up to the most).
 fn reproduces(network: &Network, entries: &[Entry], variant: &Variant) -> bool {
     let tolerance = if variant.rounded.is_some() {
         ROUNDED_TOLERANCE
@@ -160,11 +161,19 @@ fn reproduces(network: &Network, entries: &[Entry], variant: &Variant) -> bool {
         Symbol::After { updates, .. } => updates,
         _ => 0,
     };
-    let mut stages: Vec<usize> = entries.iter().map(updates).collect();
-    stages.sort_unstable();
-    stages.dedup();
-    stages.into_iter().all(|stage| {
-        let part: Vec<&Entry> = entries.iter().filter(|e| updates(e) == stage).collect();
+    let fewest = entries
+        .iter()
+        .map(updates)
+        .filter(|&n| n > 0)
+        .min()
+        .unwrap_or(0);
+    let stage = |e: &Entry| match updates(e) {
+        0 => 0,
+        n if n == fewest => 1,
+        _ => 2,
+    };
+    (0..3).all(|k| {
+        let part: Vec<&Entry> = entries.iter().filter(|e| stage(e) == k).collect();
         let symbols: Vec<Symbol> = part.iter().map(|e| e.symbol).collect();
         let values = walkthrough::values(network, variant, &symbols);
         part.iter()

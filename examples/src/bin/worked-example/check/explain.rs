@@ -359,10 +359,27 @@ fn unknown(names: &Names<'_>, entries: &[Entry], first: Option<&Entry>) -> Strin
     }
     let inputs = first.symbol.inputs(network);
     if inputs.is_empty() {
-        let _ = write!(
-            text,
-            " It is not computed from other numbers: check how you copied it."
-        );
+        let name = |n: NodeId| names.name(n);
+        let _ = match first.symbol.canonical(network) {
+            Symbol::Derivative { of, wrt } if of == wrt => {
+                write!(
+                    text,
+                    " The derivative of a node with respect to itself is 1."
+                )
+            }
+            Symbol::Derivative { of, wrt } if !network.upstream(of)[wrt] => write!(
+                text,
+                " It is 0: {} does not depend on {}, which is not on any path into it.",
+                name(of),
+                name(wrt)
+            ),
+            Symbol::Derivative { .. } => write!(
+                text,
+                " It is a local derivative with nothing to compute from: check how you copied \
+                 it."
+            ),
+            _ => write!(text, " It is given, not computed: check how you copied it."),
+        };
         return text;
     }
     let values = names.engine(&inputs);

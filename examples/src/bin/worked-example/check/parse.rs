@@ -1,6 +1,7 @@
 //! Reading a learner's file: one `SYMBOL = VALUE` a line, `#` comments and
 //! blank lines; any mistake in it is a [`ParseError`] pointing at the spot.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::network::Network;
@@ -42,7 +43,9 @@ const FORM: &str = "write one number a line as `SYMBOL = VALUE`, e.g. `out_h1 = 
 /// number, an unknown symbol (with a "did you mean"), a bad number, a
 /// symbol given twice; or a file without a single number.
 pub(crate) fn parse(source: &str, network: &Network) -> Result<Vec<Entry>, ParseError> {
-    let mut entries: Vec<(Entry, Range<usize>)> = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
+    // Each symbol's first line, to find one given twice.
+    let mut seen: HashMap<Symbol, usize> = HashMap::new();
     let mut start = 0;
     for (index, raw) in source.split('\n').enumerate() {
         let line_start = start;
@@ -53,17 +56,14 @@ pub(crate) fn parse(source: &str, network: &Network) -> Result<Vec<Entry>, Parse
             continue;
         }
         let (entry, span) = line(text, line_start, index + 1, network)?;
-        if let Some((first, _)) = entries.iter().find(|(e, _)| e.symbol == entry.symbol) {
+        if let Some(first) = seen.insert(entry.symbol, entry.line) {
             return Err(ParseError {
                 span,
                 message: format!("`{}` is given twice", entry.symbol.show(network)),
-                help: format!(
-                    "it was first given on line {}; keep the one you mean",
-                    first.line
-                ),
+                help: format!("it was first given on line {first}; keep the one you mean"),
             });
         }
-        entries.push((entry, span));
+        entries.push(entry);
     }
     if entries.is_empty() {
         return Err(ParseError {
@@ -72,7 +72,7 @@ pub(crate) fn parse(source: &str, network: &Network) -> Result<Vec<Entry>, Parse
             help: FORM.to_owned(),
         });
     }
-    Ok(entries.into_iter().map(|(entry, _)| entry).collect())
+    Ok(entries)
 }
 
 /// The span of `part`, a slice of `text`, in the source (`text` starts at

@@ -254,6 +254,13 @@ fn derivative(text: &str, slash: usize, network: &Network) -> Result<Symbol, Sym
         let name = trimmed
             .strip_prefix('d')
             .or_else(|| trimmed.strip_prefix('∂'));
+        if trimmed.is_empty() {
+            return Err(SymbolError::new(
+                span,
+                format!("`{text}` is missing a node"),
+                "a derivative is written dA/dB, e.g. dE_total/dw5".to_owned(),
+            ));
+        }
         match name.and_then(|n| network.find(n)) {
             Some(node) => {
                 nodes[k] = node;
@@ -286,12 +293,11 @@ fn derivative(text: &str, slash: usize, network: &Network) -> Result<Symbol, Sym
                         node_list(network)
                     ),
                 };
-                let message = if trimmed.is_empty() {
-                    format!("`{text}` is missing a node")
-                } else {
-                    format!("unknown node `{wanted}` in `{text}`")
-                };
-                return Err(SymbolError::new(span, message, help));
+                return Err(SymbolError::new(
+                    span,
+                    format!("unknown node `{wanted}` in `{text}`"),
+                    help,
+                ));
             }
         }
     }
