@@ -367,6 +367,60 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_chain_rule_by_hand_fits_networks_of_other_shapes() {
+        use nn::{Activation, LayerSpec, Mlp};
+        // 2-3-2 and 2-3-3-2 with one bias per neuron, named as --network
+        // would name them.
+        for (hidden, names) in [(&[3][..], &["h", "o"][..]), (&[3, 3], &["g", "h", "o"])] {
+            let mut specs: Vec<LayerSpec> = hidden
+                .iter()
+                .map(|&n| LayerSpec::new(n, Activation::Sigmoid))
+                .collect();
+            specs.push(LayerSpec::new(2, Activation::Sigmoid));
+            let model = Mlp::new(2, &specs, 7).with_names(names);
+            let network = Network::new(model, vec![0.05, 0.10], vec![0.01, 0.99], 0.5);
+            assert!(network.find("net_h3").is_some() && network.find("E_o2").is_some());
+            let mut symbols = every_symbol(&network);
+            symbols.push(Symbol::After {
+                node: network.total(),
+                updates: 2,
+            });
+            let by_hand = values(&network, &Variant::correct(), &symbols);
+            let engine = crate::check::engine::values(&network, &symbols);
+            for ((symbol, hand), engine) in symbols.iter().zip(by_hand).zip(engine) {
+                assert!(
+                    (hand - engine).abs() <= 1e-15,
+                    "{names:?} {}: by hand {hand}, engine {engine}",
+                    symbol.show(&network)
+                );
+            }
+            // Updating the layers above first is nn's sequential order.
+            let tape = autograd::Tape::new();
+            let mut trainer = nn::Trainer::new(
+                &tape,
+                network.model.clone(),
+                nn::Loss::HalfSquaredError,
+                nn::Sgd::new(0.5),
+            )
+            .with_update_order(nn::UpdateOrder::Sequential);
+            for _ in 0..3 {
+                trainer.step(&network.inputs, &network.targets);
+            }
+            let sequential = trainer.step(&network.inputs, &network.targets);
+            let after = Symbol::After {
+                node: network.total(),
+                updates: 3,
+            };
+            let variant = Variant::exact(Mistake::UpdatedOutputWeights);
+            let by_hand = values(&network, &variant, &[after])[0];
+            assert!(
+                (by_hand - sequential).abs() <= 1e-15,
+                "{names:?}: by hand {by_hand}, nn {sequential}"
+            );
+        }
+    }
+
     fn value(network: &Network, variant: &Variant, text: &str) -> f64 {
         let symbol = Symbol::parse(text, network).unwrap();
         values(network, variant, &[symbol])[0]
