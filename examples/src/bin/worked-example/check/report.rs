@@ -97,8 +97,7 @@ pub(crate) fn text(
     let agreeing = outcome.agrees.iter().filter(|&&a| a).count();
     let _ = writeln!(
         out,
-        "\n{agreeing} of {} agree to the precision you wrote (within half a unit of your last \
-         digit).",
+        "\n{agreeing} of {} agree to the precision you wrote.",
         pictures::text::counted(outcome.entries.len(), "number")
     );
     if let Some(first) = outcome.first {
