@@ -60,3 +60,11 @@ fn the_worked_example_ends_quietly_when_its_reader_goes_away() {
         assert_quiet_success(env!("CARGO_BIN_EXE_worked-example"), args);
     }
 }
+
+#[test]
+fn the_check_ends_quietly_when_its_reader_goes_away() {
+    let correct = concat!(env!("CARGO_MANIFEST_DIR"), "/learners/correct.txt");
+    for args in [&["check", correct][..], &["check", "--json", correct]] {
+        assert_quiet_success(env!("CARGO_BIN_EXE_worked-example"), args);
+    }
+}

@@ -47,8 +47,10 @@ use std::path::PathBuf;
 use clap::Parser;
 
 pub use error::{ErrorKind, SyntaxError};
+pub use names::did_you_mean;
 pub use note::{Note, NoteKind, What};
 pub use parser::{MAX_DEPTH, OddOperand, Output, Program, evaluate};
+pub use report::error_report;
 
 /// The language, shown by `grad --help`; `{FUNCTIONS}` stands for the
 /// engine's list of functions.

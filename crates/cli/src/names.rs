@@ -26,6 +26,20 @@ pub(crate) fn closest<'k>(name: &str, known: impl IntoIterator<Item = &'k str>) 
         .map(|(_, k)| k)
 }
 
+/// The known name closest to `name`, at most two edits away, for a "did you
+/// mean" in another tool's messages: the suggestion `grad` makes for an
+/// unknown name (ties go to the alphabetically first).
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(grad_cli::did_you_mean("out_h3", ["out_h1", "net_h1", "E_total"]), Some("out_h1"));
+/// assert_eq!(grad_cli::did_you_mean("xyz", ["out_h1"]), None);
+/// ```
+pub fn did_you_mean<'k>(name: &str, known: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
+    closest(name, known)
+}
+
 /// The Levenshtein distance between `a` and `b` if it is at most `limit`,
 /// else `None`; `O(limit × length)` time, not `O(length²)`.
 #[cfg(test)]

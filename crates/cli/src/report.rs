@@ -87,6 +87,41 @@ pub(crate) fn error_at(
     )
 }
 
+/// Renders an error at `span` of any text a tool reads (`source`, shown as
+/// `source_name`) exactly as `grad` renders its own: the message with
+/// `line L, column C`, the line with the spot underlined, and the help. For
+/// other tools that read files, so that every error in the project looks
+/// alike; `colour` adds ANSI colours.
+///
+/// # Examples
+///
+/// ```
+/// let text = grad_cli::error_report("numbers.txt", "x = 1\ny 2\n", 8..9, "expected `=`", Some("write `y = 2`"), false);
+/// assert!(text.contains("expected `=` (line 2, column 3)"));
+/// assert!(text.contains("numbers.txt:2:3"));
+/// assert!(text.contains("Help: write `y = 2`"));
+/// ```
+pub fn error_report(
+    source_name: &str,
+    source: &str,
+    span: Range<usize>,
+    message: &str,
+    help: Option<&str>,
+    colour: bool,
+) -> String {
+    render(
+        ReportKind::Error,
+        source_name,
+        source,
+        &span,
+        message,
+        &[],
+        help,
+        colour,
+        in_program,
+    )
+}
+
 /// How a spot of a program is told: `line L, column C`.
 fn in_program(line: usize, column: usize) -> String {
     format!("line {line}, column {column}")

@@ -4,7 +4,11 @@
 //!
 //! Exit status 1 if any figure disagrees with the blog, so CI catches a
 //! regression.
+//!
+//! `worked-example check FILE` checks a learner's own numbers instead (see
+//! [`check`]).
 
+mod check;
 mod figures;
 mod render;
 
@@ -19,8 +23,11 @@ use figures::{Agreement, Settings};
 /// Reproduces "A Step by Step Backpropagation Example" (Matt Mazur), every
 /// printed figure, from the autograd engine's node values and gradients.
 #[derive(Parser, Debug)]
-#[command(version, about, long_about = None)]
+#[command(version, about, long_about = None, args_conflicts_with_subcommands = true)]
 struct Cli {
+    /// Without a command, the walk through the blog.
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Gradient-descent steps for the training figures (rows 30-32), from
     /// 1 to 100000000.
     #[arg(long, default_value_t = nn::blog::TRAINING_STEPS, value_parser = iterations)]
@@ -54,6 +61,15 @@ struct Cli {
     /// infinite (in any pass, training included), naming it (exit status 1).
     #[arg(long)]
     detect_anomaly: bool,
+}
+
+/// What else the worked example does.
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Check your own numbers for the walkthrough: each against the
+    /// engine's, the first that disagrees, and the known mistake that
+    /// explains them.
+    Check(check::CheckArgs),
 }
 
 /// The most updates `--iterations` accepts: several minutes of training
@@ -127,6 +143,9 @@ fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String>
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Check(args)) = &cli.command {
+        return check::run(args);
+    }
     let settings = Settings {
         iterations: cli.iterations,
         learning_rate: cli.learning_rate,

@@ -17,7 +17,8 @@ impl Style {
         Style { colour }
     }
 
-    fn paint(&self, code: &str, text: &str) -> String {
+    /// `text` in the ANSI style `code` (`32` green, `31` red), when in colour.
+    pub(crate) fn paint(&self, code: &str, text: &str) -> String {
         if self.colour {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {
@@ -25,11 +26,11 @@ impl Style {
         }
     }
 
-    fn heading(&self, text: &str) -> String {
+    pub(crate) fn heading(&self, text: &str) -> String {
         self.paint("1", text)
     }
 
-    fn dim(&self, text: &str) -> String {
+    pub(crate) fn dim(&self, text: &str) -> String {
         self.paint("2", text)
     }
 
@@ -96,9 +97,9 @@ Errata in the blog and its Chinese translation:
     )
 }
 
-/// Lays out rows of cells in columns; `marks` (already painted) go in the
-/// column `mark_column`.
-fn table(out: &mut String, header: &[&str], rows: &[Vec<String>], style: &Style) {
+/// Lays out rows of cells in columns under `header`: the first column
+/// right-aligned, the others left-aligned; cells may be painted.
+pub(crate) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>], style: &Style) {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {

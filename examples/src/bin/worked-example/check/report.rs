@@ -1,0 +1,171 @@
+//! The check's output: each line with the learner's number, the engine's
+//! and a verdict, the first disagreement and the diagnosis; as a table for
+//! a reader, or as JSON.
+
+use std::fmt::Write as _;
+
+use autograd::Shortest;
+
+use super::diagnose::Diagnosis;
+use super::network::Network;
+use super::parse::Entry;
+use crate::render::{Style, table};
+
+/// Everything the check found.
+#[derive(Clone, Debug)]
+pub(crate) struct Outcome<'e> {
+    /// The learner's lines, in the file's order.
+    pub(crate) entries: &'e [Entry],
+    /// The engine's value of each.
+    pub(crate) engine: Vec<f64>,
+    /// Whether each agrees to the precision written.
+    pub(crate) agrees: Vec<bool>,
+    /// The first that disagrees, in the order the walkthrough computes.
+    pub(crate) first: Option<&'e Entry>,
+    /// What the numbers show.
+    pub(crate) diagnosis: Diagnosis,
+    /// What the diagnosis says.
+    pub(crate) explanation: String,
+}
+
+/// The width explanations are wrapped to.
+const WIDTH: usize = 78;
+
+/// `text` wrapped at [`WIDTH`] columns, each line indented by `indent`.
+fn wrap(text: &str, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty()
+            && indent.len() + line.chars().count() + 1 + word.chars().count() > WIDTH
+        {
+            let _ = writeln!(out, "{indent}{line}");
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        let _ = writeln!(out, "{indent}{line}");
+    }
+    out
+}
+
+/// The report for a reader.
+pub(crate) fn text(
+    network: &Network,
+    source_name: &str,
+    outcome: &Outcome<'_>,
+    style: &Style,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        style.heading(&format!(
+            "Checking {source_name} against {}",
+            network.describe()
+        ))
+    );
+    let rows: Vec<Vec<String>> = outcome
+        .entries
+        .iter()
+        .zip(&outcome.engine)
+        .zip(&outcome.agrees)
+        .map(|((entry, &engine), &agrees)| {
+            vec![
+                entry.line.to_string(),
+                entry.symbol.show(network),
+                entry.written.text.clone(),
+                Shortest(engine).to_string(),
+                if agrees {
+                    style.paint("32", "✓")
+                } else {
+                    style.paint("31", "✗")
+                },
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &["line", "symbol", "yours", "engine", ""],
+        &rows,
+        style,
+    );
+    let agreeing = outcome.agrees.iter().filter(|&&a| a).count();
+    let _ = writeln!(
+        out,
+        "\n{agreeing} of {} agree to the precision you wrote.",
+        pictures::text::counted(outcome.entries.len(), "number")
+    );
+    if let Some(first) = outcome.first {
+        let _ = writeln!(
+            out,
+            "The first that disagrees, in the order the walkthrough computes them: {} (line {}).",
+            first.symbol.show(network),
+            first.line
+        );
+    }
+    let colour = match outcome.diagnosis {
+        Diagnosis::None => "32",
+        _ => "31",
+    };
+    let _ = write!(
+        out,
+        "\n{} {}\n{}",
+        style.heading("Diagnosis:"),
+        style.paint(colour, outcome.diagnosis.id()),
+        wrap(&outcome.explanation, "  ")
+    );
+    out
+}
+
+/// `{"lines": [{"symbol", "yours", "engine", "agrees"}, ...],
+/// "first_divergence": SYMBOL or null, "diagnosis": {"id", "explanation"}}`,
+/// one line a number.
+pub(crate) fn json(network: &Network, outcome: &Outcome<'_>) -> String {
+    let lines: Vec<String> = outcome
+        .entries
+        .iter()
+        .zip(&outcome.engine)
+        .zip(&outcome.agrees)
+        .map(|((entry, &engine), &agrees)| {
+            serde_json::json!({
+                "symbol": entry.symbol.show(network),
+                "yours": entry.written.value,
+                "engine": engine,
+                "agrees": agrees,
+            })
+            .to_string()
+        })
+        .collect();
+    let first = outcome.first.map(|e| e.symbol.show(network));
+    let diagnosis = serde_json::json!({
+        "id": outcome.diagnosis.id(),
+        "explanation": outcome.explanation,
+    });
+    format!(
+        "{{\"lines\": [\n  {}\n], \"first_divergence\": {}, \"diagnosis\": {diagnosis}}}\n",
+        lines.join(",\n  "),
+        serde_json::json!(first),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn explanations_wrap_at_78_columns() {
+        let text = "word ".repeat(40);
+        let wrapped = wrap(&text, "  ");
+        assert!(
+            wrapped
+                .lines()
+                .all(|l| l.chars().count() <= 78 && l.starts_with("  "))
+        );
+        assert_eq!(wrapped.split_whitespace().count(), 40);
+    }
+}
