@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use smallvec::SmallVec;
 
 use super::listing::Origins;
-use super::{FIRST, Flow, Instruction, LAST, NEEDED, Program, SLOT};
+use super::{Flow, Instruction, NEEDED, Program};
 use crate::op::Code;
 use crate::rules;
 use crate::tape::State;
@@ -478,22 +478,6 @@ fn assemble(
         Role::Instruction(k) => slot_of_draft[group_of[k as usize] as usize],
         _ => output_constant.expect("a constant output has a slot"),
     };
-    // Each instruction's operands last to first, so that the reverse
-    // replay, walking the array down, meets them first to last: the order
-    // in which the engine adds their shares.
-    let mut at = 0;
-    for instruction in &instructions {
-        let block = at..at + instruction.arity as usize;
-        operands[block.clone()].reverse();
-        flows[block.clone()].reverse();
-        factors[block.clone()].reverse();
-        at = block.end;
-    }
-    mark_firsts_and_lasts(&instructions, &mut operands, values.len());
-    assert!(
-        values.len() <= SLOT as usize,
-        "Tape::compile: a program holds at most {SLOT} slots"
-    );
     let adjoints = vec![0.0; values.len()];
     Program {
         n_inputs,
@@ -543,23 +527,4 @@ fn fix_partials(draft: &Draft, operands: &[u32], flows: &mut [Flow], factors: &m
             factors[k] = factor;
         },
     );
-}
-
-/// Marks each instruction's block's last word (its first operand)
-/// [`LAST`], and for each slot the needed operand whose share reaches it
-/// first in the reverse replay (the last in the array) [`FIRST`].
-fn mark_firsts_and_lasts(instructions: &[Instruction], operands: &mut [u32], slots: usize) {
-    let mut at = 0;
-    for instruction in instructions {
-        at += instruction.arity as usize;
-        operands[at - 1] |= LAST;
-    }
-    let mut reached = vec![false; slots];
-    for word in operands.iter_mut().rev() {
-        let slot = (*word & SLOT) as usize;
-        if *word & NEEDED != 0 && !reached[slot] {
-            reached[slot] = true;
-            *word |= FIRST;
-        }
-    }
 }

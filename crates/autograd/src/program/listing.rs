@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::{Instruction, Program, SLOT};
+use super::{Instruction, NEEDED, Program};
 use crate::number::Shortest;
 use crate::op::{Code, ScalarSide};
 use crate::tape::State;
@@ -98,11 +98,9 @@ impl Program {
     /// An instruction as written, its operands starting at `operands` and
     /// its tail at `tail`: `mul(x0, x1)`, `add(mul(x0, 0.5), 1)`.
     fn expression(&self, instruction: &Instruction, operands: usize, tail: usize) -> String {
-        // Stored last to first.
         let items: Vec<String> = self.operands[operands..operands + instruction.arity as usize]
             .iter()
-            .rev()
-            .map(|&operand| self.slot_name(operand & SLOT))
+            .map(|&operand| self.slot_name(operand & !NEEDED))
             .collect();
         let mut text = if instruction.code == Code::Custom {
             format!(

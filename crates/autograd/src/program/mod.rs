@@ -77,9 +77,8 @@ pub struct Program {
     /// The scalar steps fused onto instructions' results, in instruction
     /// order ([`Instruction::tail`] each).
     tails: Vec<(Code, f64)>,
-    /// Every instruction's operands, in instruction order, each
-    /// instruction's last to first: the slot each reads ([`SLOT`]) and
-    /// flags ([`NEEDED`], [`FIRST`], [`LAST`]).
+    /// Every instruction's operands, concatenated in instruction order: the
+    /// slot each reads, with [`NEEDED`] set where a gradient flows back.
     operands: Vec<u32>,
     /// Beside each operand, how the adjoint flows back along it
     /// ([`Flow`]) and by what factor: fixed when compiled for ops whose
@@ -102,19 +101,9 @@ pub struct Program {
     origins: listing::Origins,
 }
 
-/// Set in an operand's word when a gradient flows back to it (an input, or
+/// Set in an operand's slot when a gradient flows back to it (an input, or
 /// an instruction a gradient flows through; a constant's never does).
 const NEEDED: u32 = 1 << 31;
-/// Set on the operand whose share reaches its slot first in the reverse
-/// replay: it writes the slot (`share + 0`, which is `0 + share` to the
-/// bit) instead of adding to it, or writes 0 where it gives no share, so
-/// no pass clears the adjoints.
-const FIRST: u32 = 1 << 30;
-/// Set on the word that ends each instruction's block (its first operand):
-/// the reverse replay walks the operands alone, and meets it first.
-const LAST: u32 = 1 << 29;
-/// The slot in an operand's word.
-const SLOT: u32 = LAST - 1;
 
 /// One instruction: an op of the engine's table on operand slots, with
 /// the scalar steps fused onto its result.

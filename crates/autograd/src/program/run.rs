@@ -2,7 +2,7 @@
 //! and local derivatives with the engine's rules; the reverse pass is a
 //! loop of multiply-adds with no dispatch on the op.
 
-use super::{FIRST, Flow, Instruction, LAST, NEEDED, Program, SLOT};
+use super::{Flow, Instruction, NEEDED, Program};
 use crate::custom::CustomOp;
 use crate::gradients::inline_common;
 use crate::op::Code;
@@ -34,8 +34,7 @@ impl Program {
             let flows = &mut flows[at..at + n];
             let factors = &mut factors[at..at + n];
             let known = &values[..first + i];
-            // Operands are stored last to first.
-            let read = |k: usize| known[(ops[n - 1 - k] & SLOT) as usize];
+            let read = |k: usize| known[(ops[k] & !NEEDED) as usize];
             let mut y = if instruction.code == Code::Custom {
                 custom::<PARTIALS>(
                     &customs[instruction.scalar as usize],
@@ -72,10 +71,8 @@ impl Program {
     /// the last, its adjoint times (or over) each operand's factor added to
     /// the operand's, in the order the engine's sweep adds them.
     ///
-    /// It walks the operands alone, from the last: an operand marked
-    /// [`LAST`] starts the next instruction down. A slot's first share
-    /// writes it ([`FIRST`]), so no pass clears the adjoints; a slot no
-    /// share ever reaches keeps the 0 it was made with.
+    /// Adjoints are all 0 between calls: each instruction's is cleared once
+    /// read, the inputs' once copied out, so no pass clears them.
     pub(super) fn reverse(&mut self, gradient: &mut [f64]) {
         let Program {
             n_inputs,
@@ -89,41 +86,33 @@ impl Program {
             ..
         } = self;
         let first = *n_inputs + *n_constants;
-        let seed = *output as usize;
-        adjoints[seed] = 1.0;
-        let mut i = first + instructions.len();
-        let mut g = 0.0;
-        let edges = operands.iter().zip(flows.iter()).zip(factors.iter()).rev();
-        for ((&word, &flow), &factor) in edges {
-            if word & LAST != 0 {
-                i -= 1;
-                g = adjoints[i];
-            }
-            let slot = (word & SLOT) as usize;
-            // As the engine's sweep: nothing flows from a zero adjoint (nor
-            // from a node that needs no gradient, whose operands are never
-            // NEEDED and so never given a flow).
-            let share = match flow {
-                Flow::Times if g != 0.0 => g * factor,
-                Flow::Over if g != 0.0 => g / factor,
-                _ => {
-                    if word & FIRST != 0 {
-                        adjoints[slot] = 0.0;
+        adjoints[*output as usize] = 1.0;
+        let mut at = operands.len();
+        for (i, instruction) in instructions.iter().enumerate().rev() {
+            let n = instruction.arity as usize;
+            at -= n;
+            let g = std::mem::take(&mut adjoints[first + i]);
+            // As the engine's sweep: nothing flows from a zero adjoint or a
+            // node that needs no gradient.
+            if g != 0.0 && instruction.needs_grad {
+                let edges = operands[at..at + n]
+                    .iter()
+                    .zip(&flows[at..at + n])
+                    .zip(&factors[at..at + n]);
+                for ((&operand, &flow), &factor) in edges {
+                    let slot = (operand & !NEEDED) as usize;
+                    match flow {
+                        Flow::Times => adjoints[slot] += g * factor,
+                        Flow::Over => adjoints[slot] += g / factor,
+                        Flow::None => {}
                     }
-                    continue;
                 }
-            };
-            if word & FIRST != 0 {
-                adjoints[slot] = share + 0.0;
-            } else {
-                adjoints[slot] += share;
             }
         }
         gradient.copy_from_slice(&adjoints[..*n_inputs]);
-        if seed < first {
-            // An input or constant output: its seed must not outlive the call.
-            adjoints[seed] = 0.0;
-        }
+        adjoints[..*n_inputs].fill(0.0);
+        // A constant output's seed (an instruction's was cleared above).
+        adjoints[*output as usize] = 0.0;
     }
 }
 
@@ -171,16 +160,15 @@ fn execute<const PARTIALS: bool>(
             kept,
             arity,
             &read,
-            |k| ops[arity - 1 - k] & NEEDED != 0,
+            |k| ops[k] & NEEDED != 0,
             || ops.iter().all(|&o| o & NEEDED != 0),
             y,
             |k, partial: rules::Partial<f64>| {
-                let at = arity - 1 - k;
-                if ops[at] & NEEDED != 0 {
+                if ops[k] & NEEDED != 0 {
                     let (factor, divides) = partial.factor();
-                    factors[at] = if instruction.negate { -factor } else { factor };
-                    flows[at] = if divides { Flow::Over } else { Flow::Times };
-                    given |= 1 << (at % 64);
+                    factors[k] = if instruction.negate { -factor } else { factor };
+                    flows[k] = if divides { Flow::Over } else { Flow::Times };
+                    given |= 1 << (k % 64);
                 }
             },
         );
@@ -229,15 +217,10 @@ fn custom<const PARTIALS: bool>(
     let y = op.value_at(x);
     if PARTIALS && instruction.needs_grad {
         op.partials_into(x, y, d);
-        for (k, &partial) in d.iter().enumerate() {
-            let at = arity - 1 - k;
-            let needed = ops[at] & NEEDED != 0;
-            flows[at] = if needed { Flow::Times } else { Flow::None };
-            factors[at] = if instruction.negate {
-                -partial
-            } else {
-                partial
-            };
+        for k in 0..arity {
+            let needed = ops[k] & NEEDED != 0;
+            flows[k] = if needed { Flow::Times } else { Flow::None };
+            factors[k] = if instruction.negate { -d[k] } else { d[k] };
         }
     }
     y
