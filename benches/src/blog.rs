@@ -117,6 +117,23 @@ pub fn engine_nn(steps: usize) -> f64 {
         .value()
 }
 
+/// The nn crate's trainer on the loss compiled once
+/// (`Mlp::compile_loss`, `Trainer::step_compiled`).
+pub fn engine_nn_compiled(steps: usize) -> f64 {
+    let tape = Tape::new();
+    let spec = LayerSpec::new(2, Activation::Sigmoid).with_bias(Bias::Shared);
+    let mut mlp = Mlp::new(2, &[spec, spec], 0);
+    let [w1, w2, w3, w4, w5, w6, w7, w8] = WEIGHTS;
+    mlp.set_parameters(&[w1, w2, w3, w4, B1, w5, w6, w7, w8, B2]);
+    mlp.freeze_biases();
+    let mut loss = mlp.compile_loss(Loss::HalfSquaredError, &[(INPUTS, TARGETS)]);
+    let mut trainer = Trainer::new(&tape, mlp, Loss::HalfSquaredError, Sgd::new(LEARNING_RATE));
+    for _ in 0..steps {
+        trainer.step_compiled(&mut loss);
+    }
+    loss.value(trainer.model().parameters())
+}
+
 fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }

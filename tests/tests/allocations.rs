@@ -98,6 +98,43 @@ fn batch_training_steps_allocate_nothing_after_the_first() {
 }
 
 #[test]
+fn compiled_steps_and_replays_allocate_nothing_after_the_first() {
+    let model = blog::network();
+    let mut loss = model.compile_loss(Loss::HalfSquaredError, &[(blog::INPUTS, blog::TARGETS)]);
+    let tape = Tape::new();
+    let mut trainer = blog::trainer(&tape, model, blog::LEARNING_RATE, UpdateOrder::Simultaneous);
+    trainer.step_compiled(&mut loss);
+    let count = allocations_during(|| {
+        for _ in 0..1000 {
+            trainer.step_compiled(&mut loss);
+        }
+    });
+    assert_eq!(count, 0, "{count} allocations in 1000 compiled steps");
+
+    // A program with a custom op of many operands replays without
+    // allocating either.
+    let wide = CustomOp::new(
+        "wide_sum",
+        6,
+        |x| x.iter().sum(),
+        |_, _, d| d.iter_mut().for_each(|p| *p = 1.0),
+    );
+    let tape = Tape::new();
+    let xs: Vec<_> = (0..6).map(|k| tape.var(f64::from(k))).collect();
+    let mut program = tape.compile(&xs, wide.apply(&xs).sin());
+    let mut gradient = [0.0; 6];
+    let at = [0.5; 6];
+    program.gradient(&at, &mut gradient);
+    let count = allocations_during(|| {
+        for _ in 0..1000 {
+            program.gradient(&at, &mut gradient);
+            program.value(&at);
+        }
+    });
+    assert_eq!(count, 0, "{count} allocations in 1000 replays");
+}
+
+#[test]
 fn steps_through_a_custom_op_allocate_nothing_after_the_first() {
     // A surrogate-gradient step and a smooth maximum, applied every step;
     // the op registers again after each rewind without allocating.

@@ -174,6 +174,7 @@ fn blog_row(rounds: usize) -> Row {
         contender("fresh tape", || blog::engine_fresh(steps)),
         contender("replay", || blog::replay(steps)),
         contender("nn trainer", || blog::engine_nn(steps)),
+        contender("nn compiled", || blog::engine_nn_compiled(steps)),
         contender("reverse", || blog::reverse(steps)),
         contender("echidna", || blog::echidna(steps)),
     ];
@@ -314,7 +315,7 @@ fn table(rows: &[Row]) -> String {
     ];
     let _ = writeln!(
         out,
-        "{:<6}  {:>10}  {:>11}  {:>6}  {:>16}  {:>16}  {:>16}  {:>16}  {:>16}  {:>10}  {:>7}  {:>10}  {:>12}",
+        "{:<6}  {:>10}  {:>11}  {:>6}  {:>16}  {:>16}  {:>16}  {:>16}  {:>16}  {:>16}  {:>10}  {:>7}  {:>10}  {:>12}",
         "",
         "engine",
         "hand-written",
@@ -322,6 +323,7 @@ fn table(rows: &[Row]) -> String {
         "replay",
         "fresh tape",
         "nn trainer",
+        "nn compiled",
         "reverse",
         "echidna",
         "nodes",
@@ -342,7 +344,7 @@ fn table(rows: &[Row]) -> String {
         let engine = row.time(columns[0]);
         let _ = writeln!(
             out,
-            "{:<6}  {:>10}  {:>11}  {:>5.2}x  {:>16}  {:>16}  {:>16}  {:>16}  {:>16}  {:>10}  {:>7.2}  {:>10.1}  {:>12.1}",
+            "{:<6}  {:>10}  {:>11}  {:>5.2}x  {:>16}  {:>16}  {:>16}  {:>16}  {:>16}  {:>16}  {:>10}  {:>7.2}  {:>10.1}  {:>12.1}",
             row.name,
             format_seconds(engine),
             format_seconds(hand),
@@ -350,6 +352,7 @@ fn table(rows: &[Row]) -> String {
             with_ratio("replay"),
             with_ratio("fresh tape"),
             with_ratio("nn trainer"),
+            with_ratio("nn compiled"),
             with_ratio("reverse"),
             with_ratio("echidna"),
             row.nodes,
@@ -377,7 +380,7 @@ fn json(rows: &[Row], batch: Option<&BatchRow>) -> String {
             let (engine, hand) = (row.time("engine"), row.time("handwritten"));
             format!(
                 "{{\"name\": \"{}\", \"engine_s\": {}, \"handwritten_s\": {}, \"ratio\": {}, \
-                 \"fresh_tape_s\": {}, \"nn_trainer_s\": {}, \
+                 \"fresh_tape_s\": {}, \"nn_trainer_s\": {}, \"nn_compiled_s\": {}, \
                  \"peers\": {{\"reverse\": {}, \"echidna\": {}}}, \"nodes\": {}, \"bytes_per_node\": {}, \
                  \"replay_s\": {}, \"replay_ratio\": {}, \"instructions\": {}, \
                  \"replay_bytes_per_instruction\": {}}}",
@@ -387,6 +390,7 @@ fn json(rows: &[Row], batch: Option<&BatchRow>) -> String {
                 json_number(engine / hand),
                 json_number(row.time("fresh tape")),
                 json_number(row.time("nn trainer")),
+                json_number(row.time("nn compiled")),
                 json_number(row.time("reverse")),
                 json_number(row.time("echidna")),
                 row.nodes,

@@ -4,6 +4,7 @@
 use autograd::{Gradients, Mark, Tape, Var};
 
 use crate::bound::{BoundMlp, Forward};
+use crate::compiled::CompiledLoss;
 use crate::loss::Loss;
 use crate::mlp::Mlp;
 use crate::optimizer::Optimizer;
@@ -293,6 +294,54 @@ impl<'t> Trainer<'t> {
             None => gradient(),
         };
         self.gradient = gradient;
+        self.optimizer
+            .step(self.model.parameters_mut(), &self.gradient, &self.trainable);
+        self.net.load(&self.model);
+        value
+    }
+
+    /// One step on a loss compiled with [`Mlp::compile_loss`] (a fixed
+    /// batch, replayed rather than recorded): the same step, to the bit, as
+    /// [`Trainer::step_batch`] on the batch it was compiled for, and
+    /// allocation-free. Returns the loss before the update.
+    ///
+    /// # Panics
+    ///
+    /// If the loss was compiled for a model of another shape, or the order is [`UpdateOrder::Sequential`] (whose
+    /// layer-by-layer update needs a recording).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use autograd::Tape;
+    /// use nn::{Loss, Sgd, Trainer, UpdateOrder, blog};
+    ///
+    /// let model = blog::network();
+    /// let mut loss = model.compile_loss(Loss::HalfSquaredError, &[(blog::INPUTS, blog::TARGETS)]);
+    /// let tape = Tape::new();
+    /// let mut trainer = blog::trainer(&tape, model, blog::LEARNING_RATE, UpdateOrder::Simultaneous);
+    /// for _ in 0..blog::TRAINING_STEPS {
+    ///     trainer.step_compiled(&mut loss);
+    /// }
+    /// let after = loss.value(trainer.model().parameters());
+    /// assert_eq!(Some(after), blog::figure(30).true_gradient_descent); // row 30, to the bit
+    /// ```
+    pub fn step_compiled(&mut self, loss: &mut CompiledLoss) -> f64 {
+        assert!(
+            self.order == UpdateOrder::Simultaneous,
+            "Trainer::step_compiled takes every gradient at the same point; \
+             UpdateOrder::Sequential is defined for Trainer::step"
+        );
+        assert!(
+            loss.fits(&self.model),
+            "Trainer::step_compiled: the loss was compiled for a model of another shape \
+             ({} parameters; this model has {}); compile it with this model's Mlp::compile_loss",
+            loss.program().n_inputs(),
+            self.model.parameters().len()
+        );
+        let n = self.model.parameters().len();
+        self.gradient.resize(n, 0.0);
+        let value = loss.gradient(self.model.parameters(), &mut self.gradient);
         self.optimizer
             .step(self.model.parameters_mut(), &self.gradient, &self.trainable);
         self.net.load(&self.model);
