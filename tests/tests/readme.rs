@@ -29,3 +29,17 @@ fn the_api_tour_trace_is_real() {
         readme_trace()
     );
 }
+
+#[test]
+fn the_compiled_programs_listing_is_real() {
+    let start = README
+        .find("```text\nprogram: ")
+        .expect("README shows a program's listing")
+        + 8;
+    let len = README[start..].find("```").expect("the block is closed");
+    let tape = Tape::new();
+    let (x, y) = (tape.var_named("x", 1.0), tape.var_named("y", 2.0));
+    let f = (3.0 * x * y + 0.5).sin().named("f");
+    let program = tape.compile(&[x, y], f);
+    assert_eq!(program.to_string(), &README[start..start + len]);
+}
