@@ -286,6 +286,8 @@ enum Fusible {
     MulInput(usize, usize),
     /// `c * input(i)`.
     ScaleInput(usize, f64),
+    /// `tape.dot([node(a), node(b)], [input(i), node(c)])`: an engine dot.
+    Dot(usize, usize, usize, usize),
 }
 
 fn fusible_step() -> impl Strategy<Value = Fusible> {
@@ -303,8 +305,10 @@ fn fusible_step() -> impl Strategy<Value = Fusible> {
         (back.clone(), back.clone()).prop_map(|(a, b)| Fusible::Sub(a, b)),
         (2usize..5).prop_map(Fusible::SumNewest),
         back.clone().prop_map(Fusible::Tanh),
-        (0usize..3, back).prop_map(|(i, a)| Fusible::MulInput(i, a)),
+        (0usize..3, back.clone()).prop_map(|(i, a)| Fusible::MulInput(i, a)),
         (0usize..3, -2.0..2.0f64).prop_map(|(i, c)| Fusible::ScaleInput(i, c)),
+        (back.clone(), back.clone(), 0usize..3, back)
+            .prop_map(|(a, b, i, c)| Fusible::Dot(a, b, i, c)),
     ]
 }
 
@@ -331,6 +335,9 @@ fn record_fusible<'t>(tape: &'t Tape, vars: &[Var<'t>], steps: &[Fusible]) -> Va
             Fusible::Tanh(a) => node(a).tanh(),
             Fusible::MulInput(i, a) => vars[i % vars.len()] * node(a),
             Fusible::ScaleInput(i, c) => c * vars[i % vars.len()],
+            Fusible::Dot(a, b, i, c) => {
+                tape.dot(&[node(a), node(b)], &[vars[i % vars.len()], node(c)])
+            }
         };
         nodes.push(next);
     }

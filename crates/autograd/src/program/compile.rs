@@ -209,54 +209,57 @@ fn absorbable(drafts: &[Draft], k: u32, output: Option<u32>) -> bool {
 }
 
 /// Sums (and adds) of products that nothing else reads, the products
-/// recorded right before the sum, become one `dot`.
+/// recorded right before the sum, become one `dot`; so does a sum whose
+/// first term is such a `dot` (`tape.dot(w, x) + b`), whose pairs then come
+/// first, as its partial sum came first.
 fn fuse_dots(drafts: &mut [Draft], output: Option<u32>) {
     for a in 0..drafts.len() {
         let draft = &drafts[a];
         if !matches!(draft.code, Code::Add | Code::Sum) || draft.operands.is_empty() {
             continue;
         }
-        // The products it reads, each a draft it alone reads.
-        let products: SmallVec<[u32; 8]> = draft
+        // What it absorbs: each product it reads that only it reads, and a
+        // dot in first place.
+        let absorbs = |position: usize, k: u32| {
+            let code = drafts[k as usize].code;
+            absorbable(drafts, k, output)
+                && (matches!(code, Code::Mul | Code::MulScalar | Code::ScalarMul)
+                    || (position == 0 && code == Code::Dot))
+        };
+        let mut absorbed: Vec<u32> = draft
             .operands
             .iter()
-            .filter_map(|r| match *r {
-                Ref::Draft(k)
-                    if matches!(
-                        drafts[k as usize].code,
-                        Code::Mul | Code::MulScalar | Code::ScalarMul
-                    ) && absorbable(drafts, k, output) =>
-                {
-                    Some(k)
-                }
+            .enumerate()
+            .filter_map(|(position, r)| match *r {
+                Ref::Draft(k) if absorbs(position, k) => Some(k),
                 _ => None,
             })
             .collect();
         // They must be the drafts right before it, so that nothing adds to
         // an adjoint between their shares in the engine's sweep.
-        let n = products.len();
-        if n == 0 || n > a {
+        let n = absorbed.len();
+        absorbed.sort_unstable();
+        absorbed.dedup();
+        let consecutive = n > 0
+            && n <= a
+            && absorbed.len() == n
+            && absorbed[0] as usize == a - n
+            && absorbed[n - 1] as usize == a - 1;
+        if !consecutive {
             continue;
         }
-        let mut expected: SmallVec<[u32; 8]> = ((a - n) as u32..a as u32).collect();
-        let mut sorted = products.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        expected.sort_unstable();
-        if sorted != expected {
-            continue;
-        }
-        // One operand pair per term: a product's factors, or term × 1.
+        // One operand pair per term: a product's factors, a dot's pairs, or
+        // term × 1.
         let mut operands: SmallVec<[Ref; 4]> = SmallVec::new();
         for r in &drafts[a].operands {
             match *r {
-                Ref::Draft(k) if products.contains(&k) => {
-                    let product = &drafts[k as usize];
-                    match product.code {
-                        Code::Mul => operands.extend(product.operands.iter().copied()),
+                Ref::Draft(k) if absorbed.binary_search(&k).is_ok() => {
+                    let inner = &drafts[k as usize];
+                    match inner.code {
+                        Code::Mul | Code::Dot => operands.extend(inner.operands.iter().copied()),
                         Code::MulScalar | Code::ScalarMul => {
-                            operands.push(product.operands[0]);
-                            operands.push(Ref::Constant(product.scalar, None));
+                            operands.push(inner.operands[0]);
+                            operands.push(Ref::Constant(inner.scalar, None));
                         }
                         _ => unreachable!("internal error: only products fuse into a dot"),
                     }
@@ -269,20 +272,22 @@ fn fuse_dots(drafts: &mut [Draft], output: Option<u32>) {
         }
         // Each slot that receives a share must receive one only, so that the
         // order of the shares inside the instruction does not matter.
-        let varying: SmallVec<[Ref; 8]> = operands
+        let mut varying: Vec<(u8, u32)> = operands
             .iter()
-            .copied()
-            .filter(|r| !matches!(r, Ref::Constant(..)))
+            .filter_map(|r| match *r {
+                Ref::Input(k) => Some((0, k)),
+                Ref::Draft(k) => Some((1, k)),
+                Ref::Constant(..) => None,
+            })
             .collect();
-        let distinct = varying
-            .iter()
-            .enumerate()
-            .all(|(i, r)| !varying[..i].contains(r));
-        if !distinct {
+        let count = varying.len();
+        varying.sort_unstable();
+        varying.dedup();
+        if varying.len() != count {
             continue;
         }
         let mut nodes: SmallVec<[u32; 4]> = SmallVec::new();
-        for &k in &expected {
+        for &k in &absorbed {
             nodes.extend(drafts[k as usize].nodes.iter().copied());
             drafts[k as usize].gone = true;
         }
@@ -452,6 +457,15 @@ fn assemble(
             operands.push(s | if needs { NEEDED } else { 0 });
             flows.push(Flow::None);
             factors.push(0.0);
+        }
+        if matches!(draft.code, Code::Mul | Code::Dot) && draft.needs_grad {
+            // A product's share always flows as g times the other factor;
+            // the replay writes only the factors.
+            for k in start..operands.len() {
+                if operands[k] & NEEDED != 0 {
+                    flows[k] = Flow::Times;
+                }
+            }
         }
         let fixed = draft.scale.is_some() || fixed_partials(draft.code);
         if fixed && draft.needs_grad {

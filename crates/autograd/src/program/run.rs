@@ -145,6 +145,19 @@ fn execute<const PARTIALS: bool>(
 ) -> f64 {
     let arity = ops.len();
     let (y, kept) = rules::eval(code, instruction.scalar, arity, &read);
+    if PARTIALS && instruction.needs_grad && matches!(code, Code::Mul | Code::Dot) {
+        // Products: each factor's derivative is the other factor (the rule
+        // `rules::vjp` gives for mul and dot, always `Times`, whose flows
+        // were set when compiling); written here without the rule's
+        // closures, as these are most of a network's operands.
+        for pair in 0..arity / 2 {
+            let (a, b) = (read(2 * pair), read(2 * pair + 1));
+            let (a, b) = if instruction.negate { (-a, -b) } else { (a, b) };
+            factors[2 * pair] = b;
+            factors[2 * pair + 1] = a;
+        }
+        return y;
+    }
     if PARTIALS && instruction.needs_grad && !instruction.fixed {
         // A rule gives no share where the derivative is identically 0
         // (relu below its kink), and nothing from an earlier replay may
