@@ -492,6 +492,12 @@ fn assemble(
         Role::Instruction(k) => slot_of_draft[group_of[k as usize] as usize],
         _ => output_constant.expect("a constant output has a slot"),
     };
+    assert!(
+        values.len() < NEEDED as usize,
+        "Tape::compile: a program holds fewer than 2^31 slots (inputs, constants and \
+         instructions); this one needs {}",
+        values.len()
+    );
     let adjoints = vec![0.0; values.len()];
     Program {
         n_inputs,
