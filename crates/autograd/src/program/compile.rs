@@ -112,6 +112,7 @@ pub(super) fn compile(state: &State, inputs: &[u32], output: u32) -> Program {
     let arena = &state.arena;
     let end = output as usize + 1;
     let mut roles = vec![Role::Unused; end];
+    let mut seen: HashMap<u32, usize> = HashMap::with_capacity(inputs.len());
     for (k, &position) in inputs.iter().enumerate() {
         let p = position as usize;
         assert!(
@@ -120,12 +121,12 @@ pub(super) fn compile(state: &State, inputs: &[u32], output: u32) -> Program {
              inputs are the leaves it is evaluated at",
             state.label(position)
         );
-        assert!(
-            !inputs[..k].contains(&position),
-            "Tape::compile: {} is given twice as an input (inputs {} and {k})",
-            state.label(position),
-            inputs.iter().position(|&q| q == position).unwrap_or(k)
-        );
+        if let Some(first) = seen.insert(position, k) {
+            panic!(
+                "Tape::compile: {} is given twice as an input (inputs {first} and {k})",
+                state.label(position)
+            );
+        }
         if p < end {
             roles[p] = Role::Input(k as u32);
         }
