@@ -148,7 +148,7 @@ pub(super) fn compile(state: &State, inputs: &[u32], output: u32) -> Program {
     }
 
     // One draft per needed node that depends on an input, bottom up.
-    let mut drafts: Vec<Draft> = Vec::new();
+    let mut drafts: Vec<Draft> = Vec::with_capacity(needed.iter().filter(|&&n| n).count());
     let reference = |roles: &[Role], q: u32| match roles[q as usize] {
         Role::Input(k) => Ref::Input(k),
         Role::Instruction(k) => Ref::Draft(k),
