@@ -1,6 +1,7 @@
 //! Every figure of the worked example, read from the engine: values from
 //! nodes, gradients from per-node adjoints.
 
+use autograd::explain::{Explanation, Precision};
 use autograd::{Tape, Var};
 use nn::blog::{self, Section};
 use nn::{BoundMlp, UpdateOrder};
@@ -110,6 +111,9 @@ pub(crate) struct Computed {
     pub(crate) trace: String,
     /// The same, as a DOT graph.
     pub(crate) dot: String,
+    /// Every derivative of the first backward pass, as the chain rule made
+    /// it, with the blog's 9 decimal places.
+    pub(crate) explanation: Explanation,
     /// E_total at the start of each iteration, in the sequential and the
     /// simultaneous order, as a log-scale plot draws it; only when the
     /// settings ask for the curves.
@@ -126,6 +130,7 @@ pub(crate) fn compute(settings: Settings) -> Computed {
     let grads = pass.total.backward();
     let trace = pass.total.trace().with_gradients(&grads).to_string();
     let dot = pass.total.dot().with_gradients(&grads).to_string();
+    let explanation = pass.total.explain().with_precision(Precision::Decimals(9));
 
     let (nets_h, outs_h) = (pass.forward.nets(0), pass.forward.outs(0));
     let (nets_o, outs_o) = (pass.forward.nets(1), pass.forward.outs(1));
@@ -217,6 +222,7 @@ pub(crate) fn compute(settings: Settings) -> Computed {
         figures,
         trace,
         dot,
+        explanation,
         curves: sequential_curve.zip(simultaneous_curve).map(<[_; 2]>::from),
     }
 }

@@ -36,12 +36,18 @@ struct Cli {
     #[arg(long, default_value_t = nn::blog::LEARNING_RATE, value_parser = finite)]
     learning_rate: f64,
     /// Print only the verdict line.
-    #[arg(long, conflicts_with_all = ["json", "trace"])]
+    #[arg(long, conflicts_with_all = ["json", "trace", "explain"])]
     quiet: bool,
     /// Also print the network's whole tape after the first backward pass:
     /// every node's value and its gradient dE_total/d(node).
     #[arg(long, conflicts_with = "json")]
     trace: bool,
+    /// Also print every derivative of the first backward pass as the chain
+    /// rule made it: each node's gradient as the sum, over the nodes that
+    /// read it, of their gradient times the local derivative, with each
+    /// local derivative's formula and numbers.
+    #[arg(long, conflicts_with = "json")]
+    explain: bool,
     /// Print the figures as one JSON object instead of tables.
     #[arg(long)]
     json: bool,
@@ -191,6 +197,9 @@ fn main() -> ExitCode {
         let mut text = render::report(figures, settings, &style);
         if cli.trace {
             text.push_str(&render::trace(&computed.trace, &style));
+        }
+        if cli.explain {
+            text.push_str(&render::explanation(&computed.explanation, &style));
         }
         text
     };

@@ -243,6 +243,18 @@ pub(crate) fn trace(trace: &str, style: &Style) -> String {
     )
 }
 
+/// Every derivative of the first backward pass, step by step.
+pub(crate) fn explanation(explanation: &autograd::explain::Explanation, style: &Style) -> String {
+    format!(
+        "\n{}\n{}\n\n{explanation}",
+        style.heading("Every derivative of the first backward pass, by the chain rule"),
+        style.dim(
+            "(each gradient ∂E_total/∂x is the sum, over the nodes c that read x, of\n\
+             ∂E_total/∂c · ∂c/∂x; each local derivative ∂c/∂x with its formula)"
+        )
+    )
+}
+
 /// `{"figures": [{"row": 1, "name": "net_h1", "engine": 0.3775, ...}, ...]}`,
 /// one figure a line.
 pub(crate) fn json(figures: &[Figure]) -> String {
