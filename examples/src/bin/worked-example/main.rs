@@ -5,12 +5,20 @@
 //! Exit status 1 if any figure disagrees with the blog, so CI catches a
 //! regression.
 //!
-//! `worked-example check FILE` checks a learner's own numbers instead (see
-//! [`check`]).
+//! `--network 2-3-2` (and the options beside it, [`options`]) walks
+//! through any small network instead ([`general`]); `--explain` spells out
+//! every derivative as the chain rule made it; `worked-example check FILE`
+//! checks a learner's own numbers (see [`check`]).
 
 mod check;
 mod figures;
+mod general;
+mod general_report;
+mod loss;
+mod network;
+mod options;
 mod render;
+mod weights;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -18,6 +26,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use autograd::explain::Precision;
 use figures::{Agreement, Settings};
 
 /// Reproduces "A Step by Step Backpropagation Example" (Matt Mazur), every
@@ -32,11 +41,12 @@ struct Cli {
     /// 1 to 100000000.
     #[arg(long, default_value_t = nn::blog::TRAINING_STEPS, value_parser = iterations)]
     iterations: usize,
-    /// The learning rate η.
-    #[arg(long, default_value_t = nn::blog::LEARNING_RATE, value_parser = finite)]
-    learning_rate: f64,
+    /// The network: the blog's, or another (`--network` and the options
+    /// beside it).
+    #[command(flatten)]
+    network: options::NetworkArgs,
     /// Print only the verdict line.
-    #[arg(long, conflicts_with_all = ["json", "trace", "explain"])]
+    #[arg(long, conflicts_with_all = ["json", "trace", "explain", "network"])]
     quiet: bool,
     /// Also print the network's whole tape after the first backward pass:
     /// every node's value and its gradient dE_total/d(node).
@@ -61,11 +71,11 @@ struct Cli {
     svg: Option<PathBuf>,
     /// Plot E_total against the iteration for both update orders, log scale,
     /// as an SVG picture to FILE.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "network")]
     plot: Option<PathBuf>,
     /// Stop at the first node whose value or gradient becomes NaN or
     /// infinite (in any pass, training included), naming it (exit status 1).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "network")]
     detect_anomaly: bool,
 }
 
@@ -94,29 +104,29 @@ fn iterations(text: &str) -> Result<usize, String> {
     }
 }
 
-fn finite(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(x),
-        Ok(x) => Err(format!("the learning rate must be finite, got {x}")),
-        Err(e) => Err(format!("not a number: {e}")),
-    }
+/// Writes `text` to `path`.
+fn write(path: &PathBuf, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Writes the files `--dot`, `--svg` and `--plot` ask for.
-fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String> {
-    let write = |path: &PathBuf, text: &str| {
-        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
-    };
+/// Writes the graph `dot` to the files `--dot` and `--svg` ask for.
+fn write_graph(cli: &Cli, dot: &str) -> Result<(), String> {
     if let Some(path) = &cli.dot {
-        write(path, &computed.dot)?;
+        write(path, dot)?;
     }
     if let Some(path) = &cli.svg {
-        let (svg, renderer) = pictures::svg_from_dot(&computed.dot).map_err(|e| e.to_string())?;
+        let (svg, renderer) = pictures::svg_from_dot(dot).map_err(|e| e.to_string())?;
         write(path, &svg)?;
         if renderer == pictures::Renderer::BuiltIn {
             eprintln!("worked-example: drew {} with {renderer}", path.display());
         }
     }
+    Ok(())
+}
+
+/// Writes the files `--dot`, `--svg` and `--plot` ask for.
+fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String> {
+    write_graph(cli, &computed.dot)?;
     if let Some(path) = &cli.plot {
         let [sequential, simultaneous] = computed
             .curves
@@ -126,7 +136,7 @@ fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String>
             path,
             &format!(
                 "The worked example: E_total while training (η = {})",
-                autograd::Shortest(cli.learning_rate)
+                autograd::Shortest(cli.network.learning_rate)
             ),
             pictures::Series {
                 label: "true gradient descent",
@@ -147,14 +157,71 @@ fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String>
     Ok(())
 }
 
+/// Whether standard output takes colour.
+fn colour() -> bool {
+    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Prints `text`; the exit status is `verdict`, or 2 if printing failed.
+fn print(text: &str, verdict: ExitCode) -> ExitCode {
+    let mut stdout = io::stdout().lock();
+    let printed = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+    // A reader that went away (`| head`) ends the printing, not the
+    // verdict.
+    pictures::text::exit_status("worked-example", printed, verdict)
+}
+
+/// The walkthrough of the network `--network` asks for.
+fn any_network(cli: &Cli) -> ExitCode {
+    let (network, origin) = match cli.network.build() {
+        Ok(built) => built,
+        Err(e) => {
+            e.print("worked-example");
+            return ExitCode::from(2);
+        }
+    };
+    let walk = general::walk(&network, cli.iterations);
+    let tape = autograd::Tape::new();
+    let pass = network.record(&network.model.bind(&tape));
+    let total = *pass.last().expect("internal error: a pass ends at E_total");
+    if let Err(message) = write_graph(
+        cli,
+        &total.dot().with_gradients(&total.backward()).to_string(),
+    ) {
+        eprintln!("worked-example: {message}");
+        return ExitCode::from(2);
+    }
+    let style = render::Style::new(colour());
+    let text = if cli.json {
+        general_report::json(&network, &walk)
+    } else {
+        let mut text = general_report::text(&network, &origin, cli.iterations, &walk, &style);
+        if cli.trace {
+            let trace = total.trace().with_gradients(&total.backward()).to_string();
+            text.push_str(&render::trace(&trace, &style));
+        }
+        if cli.explain {
+            let explanation = total.explain().with_precision(Precision::Decimals(9));
+            text.push_str(&render::explanation(&explanation, &style));
+        }
+        text
+    };
+    print(&text, ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(Command::Check(args)) = &cli.command {
         return check::run(args);
     }
+    if cli.network.other_network() {
+        return any_network(&cli);
+    }
     let settings = Settings {
         iterations: cli.iterations,
-        learning_rate: cli.learning_rate,
+        learning_rate: cli.network.learning_rate,
         detect_anomaly: cli.detect_anomaly,
         curves: cli.plot.is_some(),
     };
@@ -186,9 +253,7 @@ fn main() -> ExitCode {
         .filter(|f| f.agreement() == Agreement::Disagrees)
         .count();
 
-    let colour =
-        io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let style = render::Style::new(colour);
+    let style = render::Style::new(colour());
     let text = if cli.json {
         render::json(figures)
     } else if cli.quiet {
@@ -203,16 +268,11 @@ fn main() -> ExitCode {
         }
         text
     };
-    let mut stdout = io::stdout().lock();
-    let printed = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush());
-    // A reader that went away (`| head`) ends the printing, not the
-    // verdict: the exit status still says whether every figure agrees.
+    // The exit status says whether every figure agrees.
     let verdict = if disagreeing > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     };
-    pictures::text::exit_status("worked-example", printed, verdict)
+    print(&text, verdict)
 }

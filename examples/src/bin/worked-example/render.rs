@@ -243,6 +243,31 @@ pub(crate) fn trace(trace: &str, style: &Style) -> String {
     )
 }
 
+/// The width explanations are wrapped to.
+const WIDTH: usize = 78;
+
+/// `text` wrapped at [`WIDTH`] columns, each line indented by `indent`.
+pub(crate) fn wrap(text: &str, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty()
+            && indent.len() + line.chars().count() + 1 + word.chars().count() > WIDTH
+        {
+            let _ = writeln!(out, "{indent}{line}");
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        let _ = writeln!(out, "{indent}{line}");
+    }
+    out
+}
+
 /// Every derivative of the first backward pass, step by step.
 pub(crate) fn explanation(explanation: &autograd::explain::Explanation, style: &Style) -> String {
     format!(
@@ -275,4 +300,21 @@ pub(crate) fn json(figures: &[Figure]) -> String {
         })
         .collect();
     format!("{{\"figures\": [\n  {}\n]}}\n", rows.join(",\n  "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn explanations_wrap_at_78_columns() {
+        let text = "word ".repeat(40);
+        let wrapped = wrap(&text, "  ");
+        assert!(
+            wrapped
+                .lines()
+                .all(|l| l.chars().count() <= 78 && l.starts_with("  "))
+        );
+        assert_eq!(wrapped.split_whitespace().count(), 40);
+    }
 }

@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 
 use super::diagnose::Diagnosis;
 use super::engine;
-use super::network::{Kind, Network, NodeId};
 use super::parse::Entry;
 use super::symbol::Symbol;
 use super::walkthrough::{Mistake, Sign};
+use crate::network::{Kind, Network, NodeId};
 
 /// A number in an explanation: 9 decimal places, as the blog prints them,
 /// without trailing zeros; in parentheses when negative, for a sum.
@@ -302,8 +302,9 @@ fn mistake_text(names: &Names<'_>, mistake: Mistake) -> String {
                 })
                 .collect();
             format!(
-                "You swapped the targets: {}. {e} = ½({target} − {out})² = {}.",
+                "You swapped the targets: {}. {e} = {} = {}.",
                 outputs.join(", "),
+                network.loss.formula(&target, out),
                 number(names.value(names.error)),
             )
         }

@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 use autograd::Shortest;
 
 use super::diagnose::Diagnosis;
-use super::network::Network;
 use super::parse::Entry;
-use crate::render::{Style, table};
+use crate::network::Network;
+use crate::render::{Style, table, wrap};
 
 /// Everything the check found.
 #[derive(Clone, Debug)]
@@ -26,31 +26,6 @@ pub(crate) struct Outcome<'e> {
     pub(crate) diagnosis: Diagnosis,
     /// What the diagnosis says.
     pub(crate) explanation: String,
-}
-
-/// The width explanations are wrapped to.
-const WIDTH: usize = 78;
-
-/// `text` wrapped at [`WIDTH`] columns, each line indented by `indent`.
-fn wrap(text: &str, indent: &str) -> String {
-    let mut out = String::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty()
-            && indent.len() + line.chars().count() + 1 + word.chars().count() > WIDTH
-        {
-            let _ = writeln!(out, "{indent}{line}");
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        let _ = writeln!(out, "{indent}{line}");
-    }
-    out
 }
 
 /// The report for a reader.
@@ -151,21 +126,4 @@ pub(crate) fn json(network: &Network, outcome: &Outcome<'_>) -> String {
         lines.join(",\n  "),
         serde_json::json!(first),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrap;
-
-    #[test]
-    fn explanations_wrap_at_78_columns() {
-        let text = "word ".repeat(40);
-        let wrapped = wrap(&text, "  ");
-        assert!(
-            wrapped
-                .lines()
-                .all(|l| l.chars().count() <= 78 && l.starts_with("  "))
-        );
-        assert_eq!(wrapped.split_whitespace().count(), 40);
-    }
 }

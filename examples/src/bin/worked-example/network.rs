@@ -1,13 +1,16 @@
-//! The network a learner's numbers are checked against, as the quantities a
-//! learner names: every node from the inputs and weights to `E_total`, with
-//! its network-level parents and its position on the engine's tape.
+//! The network a walkthrough works through and a learner's numbers are
+//! checked against, as the quantities a learner names: every node from the
+//! inputs and weights to `E_total`, with its network-level parents and its
+//! position on the engine's tape.
 //!
 //! The names and positions are read from a pass the engine records, so any
 //! network the `nn` crate names (`w1..`, `net_h1..`, `out_o1..`) gives its
 //! own table; the blog's is [`Network::blog`].
 
 use autograd::{Tape, Var};
-use nn::{Activation, BoundMlp, Loss, Mlp};
+use nn::{Activation, BoundMlp, Mlp};
+
+use crate::loss::ErrorFunction;
 
 /// Where a node sits in [`Network::nodes`], which is the order of the
 /// engine's tape.
@@ -43,7 +46,7 @@ pub(crate) enum Kind {
         /// The activation.
         activation: Activation,
     },
-    /// The error of output `k`, `½ (target - out)²`.
+    /// The error of output `k` (`½ (target - out)²` in the blog).
     Error {
         /// Which output (0 for the first).
         output: usize,
@@ -85,7 +88,7 @@ impl Node {
     }
 }
 
-/// A network with one training sample, its half-squared error and its
+/// A network with one training sample, its error function and its
 /// learning rate: what a learner works through by hand.
 #[derive(Clone, Debug)]
 pub(crate) struct Network {
@@ -97,6 +100,8 @@ pub(crate) struct Network {
     pub(crate) targets: Vec<f64>,
     /// The learning rate η.
     pub(crate) learning_rate: f64,
+    /// The error of each output; E_total is their sum.
+    pub(crate) loss: ErrorFunction,
     /// What to call it: `the blog's network`.
     pub(crate) title: String,
     /// Every node, in the order of the engine's tape (parameters, inputs,
@@ -118,7 +123,7 @@ impl Network {
     }
 
     /// The table of `model` (a named model: see `Mlp::with_names`) on one
-    /// sample.
+    /// sample, with the half-squared error (see [`Network::with_loss`]).
     ///
     /// # Panics
     ///
@@ -129,7 +134,8 @@ impl Network {
             "internal error: check needs a named model"
         );
         let tape = Tape::new();
-        let pass = record(&model.bind(&tape), &inputs, &targets);
+        let loss = ErrorFunction::default();
+        let pass = record(&model.bind(&tape), &inputs, &targets, loss);
         // The kinds in the order `record` lays the pass out.
         let mut kinds: Vec<Kind> = model
             .trainable()
@@ -201,9 +207,24 @@ impl Network {
             inputs,
             targets,
             learning_rate,
+            loss,
             title: "the network".to_owned(),
             nodes,
         }
+    }
+
+    /// The same network with another error function. The table is the
+    /// same: every error function gives one node per output.
+    #[must_use]
+    pub(crate) fn with_loss(mut self, loss: ErrorFunction) -> Self {
+        self.loss = loss;
+        self
+    }
+
+    /// The engine's pass on this network at its starting parameters (see
+    /// [`record`]).
+    pub(crate) fn record<'t>(&self, bound: &BoundMlp<'t>) -> Vec<Var<'t>> {
+        record(bound, &self.inputs, &self.targets, self.loss)
     }
 
     /// The node named `name`.
@@ -273,8 +294,14 @@ impl Network {
 
 /// Records the engine's pass on `bound`: the parameters, the inputs as
 /// leaves that get gradients (so `dE_total/di1` is the engine's too), every
-/// net and out, the errors and E_total, each named; in tape order.
-pub(crate) fn record<'t>(bound: &BoundMlp<'t>, inputs: &[f64], targets: &[f64]) -> Vec<Var<'t>> {
+/// net and out, the errors (`loss` of each output) and E_total, each named;
+/// in tape order.
+pub(crate) fn record<'t>(
+    bound: &BoundMlp<'t>,
+    inputs: &[f64],
+    targets: &[f64],
+    loss: ErrorFunction,
+) -> Vec<Var<'t>> {
     let tape = bound.tape();
     let leaves: Vec<Var<'t>> = inputs
         .iter()
@@ -291,9 +318,7 @@ pub(crate) fn record<'t>(bound: &BoundMlp<'t>, inputs: &[f64], targets: &[f64]) 
                 .name()
                 .and_then(|n| n.strip_prefix("out_").map(str::to_owned))
                 .unwrap_or_default();
-            Loss::HalfSquaredError
-                .term(out, t)
-                .named(format!("E_{label}"))
+            loss.term(out, t).named(format!("E_{label}"))
         })
         .collect();
     let total = tape.sum(errors.iter().copied()).named("E_total");
