@@ -127,20 +127,14 @@ fn a_2_3_2_network_walks_through_every_part_in_the_blogs_order() {
 fn a_3_4_4_2_network_names_its_hidden_layers_g_and_h() {
     let doc = json(&["--network", "3-4-4-2", "--iterations", "3"]);
     assert_eq!(doc["network"], "3-4-4-2");
-    let titles: Vec<&str> = doc["rows"]
+    let ids: Vec<&str> = doc["rows"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["title"].as_str().unwrap())
+        .map(|r| r["id"].as_str().unwrap())
         .collect();
-    let h = titles
-        .iter()
-        .position(|t| t.ends_with("hidden layer h"))
-        .unwrap();
-    let g = titles
-        .iter()
-        .position(|t| t.ends_with("hidden layer g"))
-        .unwrap();
+    let h = ids.iter().position(|&id| id == "hidden_layer_h").unwrap();
+    let g = ids.iter().position(|&id| id == "hidden_layer_g").unwrap();
     assert!(h < g, "the layer nearer the output comes first");
     let symbols: Vec<String> = rows(&doc).into_iter().map(|(s, _)| s).collect();
     for symbol in [

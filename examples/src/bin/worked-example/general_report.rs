@@ -9,12 +9,15 @@ use autograd::Shortest;
 
 use crate::check::symbol::Symbol;
 use crate::general::{Part, Row};
+use crate::lang::{Catalogue, counted, fill};
 use crate::network::Network;
-use crate::render::{Style, table, wrap};
+use crate::options::Origin;
+use crate::render::{Style, after_updates, table};
+use crate::width::wrap;
 
 /// How a quantity reads: `∂E_total/∂out_o1`, `δ_o1 = ∂E_total/∂net_o1`,
 /// `w5+`, `E_total after 10,000 updates`.
-pub(crate) fn label(network: &Network, symbol: Symbol) -> String {
+pub(crate) fn label(network: &Network, symbol: Symbol, t: &Catalogue) -> String {
     let name = |n: usize| network.nodes[n].name.as_str();
     match symbol {
         Symbol::Value(n) => name(n).to_owned(),
@@ -25,37 +28,36 @@ pub(crate) fn label(network: &Network, symbol: Symbol) -> String {
             name(net)
         ),
         Symbol::Updated(p) => format!("{}+", name(p)),
-        Symbol::After { node, updates } => format!(
-            "{} after {}",
-            name(node),
-            pictures::text::counted(updates, "update")
-        ),
+        Symbol::After { node, updates } => after_updates(t, name(node), updates),
     }
 }
 
 /// A part's heading.
-fn title(part: &Part) -> String {
+fn title(part: &Part, t: &Catalogue) -> String {
     match part {
-        Part::Forward => "The forward pass".to_owned(),
-        Part::Error => "The total error".to_owned(),
-        Part::OutputLayer => "The backward pass: the output layer".to_owned(),
-        Part::HiddenLayer(name) => format!("The backward pass: hidden layer {name}"),
-        Part::Update => "The update".to_owned(),
-        Part::Training => "Training".to_owned(),
+        Part::Forward => t.section_forward.to_owned(),
+        Part::Error => t.section_error.to_owned(),
+        Part::OutputLayer => t.section_output_layer.to_owned(),
+        Part::HiddenLayer(name) => fill(t.section_hidden_layer_named, &[("name", name)]),
+        Part::Update => t.section_update.to_owned(),
+        Part::Training => t.section_training.to_owned(),
     }
 }
 
-/// `2-3-2`.
-fn shape(network: &Network) -> String {
-    let sizes: Vec<String> = std::iter::once(network.model.n_inputs())
-        .chain(network.model.layers().iter().map(nn::Layer::len))
-        .map(|n| n.to_string())
-        .collect();
-    sizes.join("-")
+/// A part's id in `--json`, the same in every language.
+fn id(part: &Part) -> String {
+    match part {
+        Part::Forward => "forward".to_owned(),
+        Part::Error => "error".to_owned(),
+        Part::OutputLayer => "output_layer".to_owned(),
+        Part::HiddenLayer(name) => format!("hidden_layer_{name}"),
+        Part::Update => "update".to_owned(),
+        Part::Training => "training".to_owned(),
+    }
 }
 
 /// What the network is, its sample and its error, in a few lines.
-fn intro(network: &Network, origin: &str, iterations: usize) -> String {
+fn intro(network: &Network, origin: &Origin, iterations: usize, t: &Catalogue) -> String {
     let model = &network.model;
     let names: Vec<&str> = model.layer_names().map_or_else(Vec::new, Iterator::collect);
     let last = model.layers().len() - 1;
@@ -65,20 +67,26 @@ fn intro(network: &Network, origin: &str, iterations: usize) -> String {
         .zip(&names)
         .enumerate()
         .map(|(k, (layer, name))| {
+            let activation = layer.activation();
+            let neurons = fill(
+                if layer.len() == 1 {
+                    t.neurons_one
+                } else {
+                    t.neurons_many
+                },
+                &[("n", &layer.len()), ("activation", &activation)],
+            );
             let which = if k == last {
-                "output layer"
+                t.output_layer
             } else {
-                "hidden layer"
+                t.hidden_layer
             };
-            format!(
-                "{which} {name}: {}",
-                pictures::text::counted(layer.len(), &format!("{} neuron", layer.activation()))
-            )
+            fill(which, &[("name", name), ("neurons", &neurons)])
         })
         .collect();
     let bias = match model.layers()[0].bias_mode() {
-        nn::Bias::Shared => "one bias per layer, shared by its neurons",
-        nn::Bias::PerNeuron => "one bias per neuron",
+        nn::Bias::Shared => t.bias_shared,
+        nn::Bias::PerNeuron => t.bias_per_neuron,
     };
     let inputs: Vec<String> = network
         .inputs
@@ -91,18 +99,24 @@ fn intro(network: &Network, origin: &str, iterations: usize) -> String {
         .iter()
         .map(|t| Shortest(*t).to_string())
         .collect();
-    let text = format!(
-        "{}; {bias}, kept fixed as in the blog. One sample: {}; targets {}. Each \
-         output's error is E = {}, and E_total is their sum. Learning rate η = {}, {}. \
-         Starting parameters from {origin}. Every number below is read from the engine: \
-         values from nodes, derivatives from per-node gradients of one reverse sweep. \
-         Check your own with `worked-example check` and the same options.",
-        layers.join("; "),
-        inputs.join(", "),
-        targets.join(", "),
-        network.loss.formula("target", "out"),
-        Shortest(network.learning_rate),
-        pictures::text::counted(iterations, "training step"),
+    let steps = counted(iterations, t.training_steps_one, t.training_steps_many);
+    let origin = match origin {
+        Origin::Seed(seed) => fill(t.origin_seed, &[("seed", seed)]),
+        Origin::File(name) => fill(t.origin_file, &[("name", name)]),
+        Origin::Blog => t.network_blog.to_owned(),
+    };
+    let text = fill(
+        t.network_intro,
+        &[
+            ("layers", &layers.join(t.semicolon)),
+            ("bias", &bias),
+            ("inputs", &inputs.join(t.comma)),
+            ("targets", &targets.join(t.comma)),
+            ("error", &network.loss.formula(t.word_target, t.word_out)),
+            ("rate", &Shortest(network.learning_rate)),
+            ("steps", &steps),
+            ("origin", &origin),
+        ],
     );
     // The first layer's description starts the sentence.
     let mut chars = text.chars();
@@ -116,22 +130,20 @@ fn intro(network: &Network, origin: &str, iterations: usize) -> String {
 /// The whole walkthrough, for a reader.
 pub(crate) fn text(
     network: &Network,
-    origin: &str,
+    origin: &Origin,
     iterations: usize,
     walk: &[(Part, Vec<Row>)],
+    t: &Catalogue,
     style: &Style,
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{}\n{}\n{}\n{}",
-        style.heading(&format!(
-            "A Step by Step Backpropagation Example, worked by the engine on a {} network",
-            shape(network)
-        )),
-        intro(network, origin, iterations),
-        style.heading("The starting parameters"),
-        style.dim("(save these lines to a file and give it to --weights to start from them)"),
+        style.heading(&fill(t.network_title, &[("shape", &network.shape())])),
+        intro(network, origin, iterations, t),
+        style.heading(t.parameters_title),
+        style.dim(t.parameters_note),
     );
     for (index, name) in network.model.parameter_names().enumerate() {
         let _ = writeln!(
@@ -145,7 +157,7 @@ pub(crate) fn text(
         let _ = writeln!(
             out,
             "\n{}",
-            style.heading(&format!("{}. {}", number + 1, title(part)))
+            style.heading(&format!("{}. {}", number + 1, title(part, t)))
         );
         let cells: Vec<Vec<String>> = rows
             .iter()
@@ -153,7 +165,7 @@ pub(crate) fn text(
                 row_number += 1;
                 vec![
                     row_number.to_string(),
-                    label(network, row.symbol),
+                    label(network, row.symbol, t),
                     Shortest(row.value).to_string(),
                     style.dim(&row.symbol.show(network)),
                 ]
@@ -161,7 +173,12 @@ pub(crate) fn text(
             .collect();
         table(
             &mut out,
-            &["row", "quantity", "engine", "check symbol"],
+            &[
+                t.column_row,
+                t.column_quantity,
+                t.column_engine,
+                t.column_check_symbol,
+            ],
             &cells,
             style,
         );
@@ -170,7 +187,8 @@ pub(crate) fn text(
 }
 
 /// `{"network": "2-3-2", "parameters": {"w1": ...}, "rows": [{"part",
-/// "symbol", "value"}, ...]}`, one row a line.
+/// "id", "symbol", "value"}, ...]}`, one row a line; the same in every
+/// language (`id` names the part: `forward`, `hidden_layer_h`, ...).
 pub(crate) fn json(network: &Network, walk: &[(Part, Vec<Row>)]) -> String {
     let parameters: serde_json::Map<String, serde_json::Value> = network
         .model
@@ -185,7 +203,7 @@ pub(crate) fn json(network: &Network, walk: &[(Part, Vec<Row>)]) -> String {
             rows.iter().map(move |row| {
                 serde_json::json!({
                     "part": k + 1,
-                    "title": title(part),
+                    "id": id(part),
                     "symbol": row.symbol.show(network),
                     "value": row.value,
                 })
@@ -195,7 +213,7 @@ pub(crate) fn json(network: &Network, walk: &[(Part, Vec<Row>)]) -> String {
         .collect();
     format!(
         "{{\"network\": {}, \"parameters\": {}, \"rows\": [\n  {}\n]}}\n",
-        serde_json::json!(shape(network)),
+        serde_json::json!(network.shape()),
         serde_json::Value::Object(parameters),
         rows.join(",\n  ")
     )

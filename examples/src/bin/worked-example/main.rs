@@ -14,11 +14,13 @@ mod check;
 mod figures;
 mod general;
 mod general_report;
+mod lang;
 mod loss;
 mod network;
 mod options;
 mod render;
 mod weights;
+mod width;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -45,6 +47,10 @@ struct Cli {
     /// beside it).
     #[command(flatten)]
     network: options::NetworkArgs,
+    /// The language of everything printed: en, or zh (the terms of the
+    /// blog's Chinese translation).
+    #[arg(long, value_enum, default_value = "en")]
+    lang: lang::Lang,
     /// Print only the verdict line.
     #[arg(long, conflicts_with_all = ["json", "trace", "explain", "network"])]
     quiet: bool,
@@ -126,6 +132,7 @@ fn write_graph(cli: &Cli, dot: &str) -> Result<(), String> {
 
 /// Writes the files `--dot`, `--svg` and `--plot` ask for.
 fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String> {
+    let t = cli.lang.texts();
     write_graph(cli, &computed.dot)?;
     if let Some(path) = &cli.plot {
         let [sequential, simultaneous] = computed
@@ -134,17 +141,17 @@ fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String>
             .expect("internal error: --plot keeps the training curves");
         pictures::training_plot(
             path,
-            &format!(
-                "The worked example: E_total while training (η = {})",
-                autograd::Shortest(cli.network.learning_rate)
+            &lang::fill(
+                t.plot_title,
+                &[("rate", &autograd::Shortest(cli.network.learning_rate))],
             ),
             pictures::Series {
-                label: "true gradient descent",
+                label: t.column_true_gradient_descent,
                 colour: plotters::style::RGBColor(0, 90, 181),
                 curve: simultaneous,
             },
             pictures::Series {
-                label: "sequential order",
+                label: t.column_sequential,
                 colour: plotters::style::RGBColor(220, 50, 32),
                 curve: sequential,
             },
@@ -182,6 +189,7 @@ fn any_network(cli: &Cli) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let t = cli.lang.texts();
     let walk = general::walk(&network, cli.iterations);
     let tape = autograd::Tape::new();
     let pass = network.record(&network.model.bind(&tape));
@@ -197,14 +205,14 @@ fn any_network(cli: &Cli) -> ExitCode {
     let text = if cli.json {
         general_report::json(&network, &walk)
     } else {
-        let mut text = general_report::text(&network, &origin, cli.iterations, &walk, &style);
+        let mut text = general_report::text(&network, &origin, cli.iterations, &walk, t, &style);
         if cli.trace {
             let trace = total.trace().with_gradients(&total.backward()).to_string();
-            text.push_str(&render::trace(&trace, &style));
+            text.push_str(&render::trace(&trace, t, &style));
         }
         if cli.explain {
             let explanation = total.explain().with_precision(Precision::Decimals(9));
-            text.push_str(&render::explanation(&explanation, &style));
+            text.push_str(&render::explanation(&explanation, t, &style));
         }
         text
     };
@@ -254,17 +262,18 @@ fn main() -> ExitCode {
         .count();
 
     let style = render::Style::new(colour());
+    let t = cli.lang.texts();
     let text = if cli.json {
         render::json(figures)
     } else if cli.quiet {
-        render::verdict(figures, &style)
+        render::verdict(figures, t, &style)
     } else {
-        let mut text = render::report(figures, settings, &style);
+        let mut text = render::report(figures, settings, t, &style);
         if cli.trace {
-            text.push_str(&render::trace(&computed.trace, &style));
+            text.push_str(&render::trace(&computed.trace, t, &style));
         }
         if cli.explain {
-            text.push_str(&render::explanation(&computed.explanation, &style));
+            text.push_str(&render::explanation(&computed.explanation, t, &style));
         }
         text
     };

@@ -10,6 +10,7 @@
 use autograd::{Tape, Var};
 use nn::{Activation, BoundMlp, Mlp};
 
+use crate::lang::{Catalogue, fill};
 use crate::loss::ErrorFunction;
 
 /// Where a node sits in [`Network::nodes`], which is the order of the
@@ -102,8 +103,8 @@ pub(crate) struct Network {
     pub(crate) learning_rate: f64,
     /// The error of each output; E_total is their sum.
     pub(crate) loss: ErrorFunction,
-    /// What to call it: `the blog's network`.
-    pub(crate) title: String,
+    /// Whether it is the blog's network (and is called so).
+    pub(crate) is_blog: bool,
     /// Every node, in the order of the engine's tape (parameters, inputs,
     /// then each neuron's net and out layer by layer, the errors, E_total).
     pub(crate) nodes: Vec<Node>,
@@ -118,7 +119,7 @@ impl Network {
             nn::blog::TARGETS.to_vec(),
             nn::blog::LEARNING_RATE,
         );
-        network.title = "the blog's network".to_owned();
+        network.is_blog = true;
         network
     }
 
@@ -208,7 +209,7 @@ impl Network {
             targets,
             learning_rate,
             loss,
-            title: "the network".to_owned(),
+            is_blog: false,
             nodes,
         }
     }
@@ -277,17 +278,30 @@ impl Network {
             .or_else(|| name.strip_prefix("out_"))
     }
 
-    /// Its title, shape and learning rate: `the blog's network, 2-2-2, η = 0.5`.
-    pub(crate) fn describe(&self) -> String {
+    /// Its layer sizes from the inputs to the outputs: `2-3-2`.
+    pub(crate) fn shape(&self) -> String {
         let sizes: Vec<String> = std::iter::once(self.model.n_inputs())
             .chain(self.model.layers().iter().map(nn::Layer::len))
             .map(|n| n.to_string())
             .collect();
-        format!(
-            "{}, {}, η = {}",
-            self.title,
-            sizes.join("-"),
-            autograd::Shortest(self.learning_rate)
+        sizes.join("-")
+    }
+
+    /// What it is, its shape and learning rate: `the blog's network, 2-2-2,
+    /// η = 0.5`.
+    pub(crate) fn describe(&self, t: &Catalogue) -> String {
+        let title = if self.is_blog {
+            t.network_blog
+        } else {
+            t.network_other
+        };
+        fill(
+            t.network_description,
+            &[
+                ("title", &title),
+                ("shape", &self.shape()),
+                ("rate", &autograd::Shortest(self.learning_rate)),
+            ],
         )
     }
 }
@@ -383,6 +397,7 @@ mod tests {
             network.nodes[id("net_o2")].kind,
             Kind::Net { layer: 1, .. }
         ));
-        assert_eq!(network.describe(), "the blog's network, 2-2-2, η = 0.5");
+        let en = crate::lang::Lang::En.texts();
+        assert_eq!(network.describe(en), "the blog's network, 2-2-2, η = 0.5");
     }
 }

@@ -78,6 +78,17 @@ pub(crate) struct NetworkArgs {
     pub(crate) learning_rate: f64,
 }
 
+/// Where a network's starting parameters come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// The blog's own.
+    Blog,
+    /// Drawn from this seed.
+    Seed(u64),
+    /// Read from the file of this name.
+    File(String),
+}
+
 /// A list an option gives in one value (`2-3-2`, `0.05,0.1`).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct List<T>(pub(crate) Vec<T>);
@@ -142,12 +153,12 @@ impl NetworkArgs {
     ///
     /// An [`OptionsError`] for options that do not fit together or a
     /// weights file that does not read.
-    pub(crate) fn build(&self) -> Result<(Network, String), OptionsError> {
+    pub(crate) fn build(&self) -> Result<(Network, Origin), OptionsError> {
         let invalid = |text: String| Err(OptionsError::Invalid(text));
         let Some(List(sizes)) = &self.network else {
             let mut network = Network::blog();
             network.learning_rate = self.learning_rate;
-            return Ok((network, "the blog".to_owned()));
+            return Ok((network, Origin::Blog));
         };
         let layers = sizes.len() - 1;
         let activations = match self.activation.as_ref().map(|l| l.0.as_slice()) {
@@ -209,9 +220,9 @@ impl NetworkArgs {
                     }
                 })?;
                 model.set_parameters(&values);
-                name
+                Origin::File(name)
             }
-            None => format!("seed {seed}"),
+            None => Origin::Seed(seed),
         };
         let inputs = match self.inputs.as_ref().map(|l| &l.0) {
             Some(inputs) if inputs.len() != sizes[0] => {
@@ -332,7 +343,7 @@ mod tests {
         network: NetworkArgs,
     }
 
-    fn build(args: &[&str]) -> Result<(Network, String), OptionsError> {
+    fn build(args: &[&str]) -> Result<(Network, Origin), OptionsError> {
         let argv = std::iter::once("worked-example").chain(args.iter().copied());
         Cli::try_parse_from(argv)
             .expect("the options parse")
@@ -351,14 +362,15 @@ mod tests {
     #[test]
     fn without_network_it_is_the_blogs() {
         let (network, origin) = build(&[]).unwrap();
-        assert_eq!(network.describe(), "the blog's network, 2-2-2, η = 0.5");
-        assert_eq!(origin, "the blog");
+        let en = crate::lang::Lang::En.texts();
+        assert_eq!(network.describe(en), "the blog's network, 2-2-2, η = 0.5");
+        assert_eq!(origin, Origin::Blog);
     }
 
     #[test]
     fn a_2_3_2_network_is_named_as_the_blog_names_its_own() {
         let (network, origin) = build(&["--network", "2-3-2", "--seed", "3"]).unwrap();
-        assert_eq!(origin, "seed 3");
+        assert_eq!(origin, Origin::Seed(3));
         for name in [
             "w1", "w9", "w12", "b1", "b2", "i2", "net_h3", "out_o2", "E_total",
         ] {

@@ -76,6 +76,10 @@ pub(crate) struct CheckArgs {
     /// Print one JSON object instead of the table.
     #[arg(long)]
     json: bool,
+    /// The language of the report and the diagnosis: en, or zh (the
+    /// terms of the blog's Chinese translation).
+    #[arg(long, value_enum, default_value = "en")]
+    lang: crate::lang::Lang,
     /// The network the numbers are for: the blog's, or the one
     /// `--network` and the options beside it describe, as the walkthrough
     /// given the same options prints it.
@@ -123,7 +127,8 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
         .collect();
     let first = diagnose::first_divergence(&network, &entries, &agrees);
     let diagnosis = diagnose::diagnose(&network, &entries, &agrees);
-    let explanation = explain::explain(&network, &diagnosis, &entries, first);
+    let t = args.lang.texts();
+    let explanation = explain::explain(&network, &diagnosis, &entries, first, t);
     let outcome = report::Outcome {
         entries: &entries,
         engine,
@@ -141,6 +146,7 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
             &network,
             &name,
             &outcome,
+            t,
             &crate::render::Style::new(colour),
         )
     };

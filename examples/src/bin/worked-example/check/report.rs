@@ -8,8 +8,10 @@ use autograd::Shortest;
 
 use super::diagnose::Diagnosis;
 use super::parse::Entry;
+use crate::lang::{Catalogue, counted, fill};
 use crate::network::Network;
-use crate::render::{Style, table, wrap};
+use crate::render::{Style, table};
+use crate::width::wrap;
 
 /// Everything the check found.
 #[derive(Clone, Debug)]
@@ -33,15 +35,16 @@ pub(crate) fn text(
     network: &Network,
     source_name: &str,
     outcome: &Outcome<'_>,
+    t: &Catalogue,
     style: &Style,
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{}",
-        style.heading(&format!(
-            "Checking {source_name} against {}",
-            network.describe()
+        style.heading(&fill(
+            t.check_title,
+            &[("source", &source_name), ("network", &network.describe(t))]
         ))
     );
     let rows: Vec<Vec<String>> = outcome
@@ -65,22 +68,37 @@ pub(crate) fn text(
         .collect();
     table(
         &mut out,
-        &["line", "symbol", "yours", "engine", ""],
+        &[
+            t.column_line,
+            t.column_symbol,
+            t.column_yours,
+            t.column_engine,
+            "",
+        ],
         &rows,
         style,
     );
     let agreeing = outcome.agrees.iter().filter(|&&a| a).count();
+    let numbers = counted(outcome.entries.len(), t.numbers_one, t.numbers_many);
     let _ = writeln!(
         out,
-        "\n{agreeing} of {} agree to the precision you wrote.",
-        pictures::text::counted(outcome.entries.len(), "number")
+        "\n{}",
+        fill(
+            t.check_summary,
+            &[("agreeing", &agreeing), ("numbers", &numbers)]
+        )
     );
     if let Some(first) = outcome.first {
         let _ = writeln!(
             out,
-            "The first that disagrees, in the order the walkthrough computes them: {} (line {}).",
-            first.symbol.show(network),
-            first.line
+            "{}",
+            fill(
+                t.check_first,
+                &[
+                    ("symbol", &first.symbol.show(network)),
+                    ("line", &first.line)
+                ]
+            )
         );
     }
     let colour = match outcome.diagnosis {
@@ -90,7 +108,7 @@ pub(crate) fn text(
     let _ = write!(
         out,
         "\n{} {}\n{}",
-        style.heading("Diagnosis:"),
+        style.heading(t.check_diagnosis),
         style.paint(colour, outcome.diagnosis.id()),
         wrap(&outcome.explanation, "  ")
     );
