@@ -253,3 +253,107 @@ fn absurd_iteration_counts_are_refused_with_the_limit() {
         "{stderr}"
     );
 }
+
+/// The last number of `line`, after its last ` = `.
+fn last_number(line: &str) -> f64 {
+    let (_, number) = line.rsplit_once(" = ").expect("a line with `=`");
+    number
+        .parse()
+        .unwrap_or_else(|_| panic!("not a number: {line}"))
+}
+
+#[test]
+fn explain_gives_rows_17_to_24_from_the_chain_rule_on_the_tape() {
+    use autograd::explain::Precision;
+
+    let (status, stdout, _) = run(&["--explain"]);
+    assert_eq!(status, 0);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let line = |start: &str| -> usize {
+        lines
+            .iter()
+            .position(|l| l.trim_start().starts_with(start))
+            .unwrap_or_else(|| panic!("no line starts with {start:?}:\n{stdout}"))
+    };
+    // Each number as printed: the blog's 9 decimal places of the exact value.
+    let printed = |row: u32| Precision::Decimals(9).format(blog::figure(row).exact);
+    let operand = |row: u32| {
+        let text = printed(row);
+        if text.starts_with('-') {
+            format!("({text})")
+        } else {
+            text
+        }
+    };
+    let agrees = |row: u32, value: f64| {
+        assert!(
+            (value - blog::figure(row).exact).abs() <= 0.5e-9,
+            "row {row}: {value}"
+        );
+    };
+    // Row 17: δ_o1 = ∂E_total/∂out_o1 · ∂out_o1/∂net_o1 (rows 10 and 11).
+    let row_17 = lines[line("∂E_total/∂net_o1 =")];
+    assert_eq!(
+        row_17,
+        format!(
+            "∂E_total/∂net_o1 = ∂E_total/∂out_o1 · ∂out_o1/∂net_o1 = {} × {} = {}",
+            printed(10),
+            printed(11),
+            printed(17)
+        )
+    );
+    agrees(17, last_number(row_17));
+    // Row 18: the local derivative of net_o1 with respect to out_h1 is w5.
+    let row_18 = lines[line("∂net_o1/∂out_h1 =")].trim_start();
+    assert_eq!(row_18, format!("∂net_o1/∂out_h1 = w5 = {}", printed(18)));
+    // Rows 19-21: out_h1 feeds both outputs; the two paths add up.
+    let at = line("∂E_total/∂out_h1 =");
+    assert_eq!(
+        lines[at],
+        "∂E_total/∂out_h1 = ∂E_total/∂net_o1 · ∂net_o1/∂out_h1 + ∂E_total/∂net_o2 · ∂net_o2/∂out_h1"
+    );
+    let paths = lines[at + 2].trim_start();
+    assert_eq!(paths, format!("= {} + {}", operand(19), operand(20)));
+    let (first, second) = paths[2..].split_once(" + ").unwrap();
+    agrees(19, first.parse().unwrap());
+    agrees(20, second.trim_matches(['(', ')']).parse().unwrap());
+    assert_eq!(lines[at + 3].trim_start(), format!("= {}", printed(21)));
+    agrees(21, last_number(lines[at + 3]));
+    // Row 22: the sigmoid's derivative, with its formula.
+    let row_22 = lines[line("∂out_h1/∂net_h1 =")].trim_start();
+    let out_h1 = printed(2);
+    assert_eq!(
+        row_22,
+        format!(
+            "∂out_h1/∂net_h1 = out_h1 (1 - out_h1) = {out_h1} (1 - {out_h1}) = {}",
+            printed(22)
+        )
+    );
+    agrees(22, last_number(row_22));
+    // Rows 23 and 24.
+    let row_23 = lines[line("∂net_h1/∂w1 =")].trim_start();
+    assert_eq!(row_23, format!("∂net_h1/∂w1 = i1 = {}", printed(23)));
+    let row_24 = lines[line("∂E_total/∂w1 =")];
+    assert!(
+        row_24.ends_with(&format!(" × {} = {}", printed(23), printed(24))),
+        "{row_24}"
+    );
+    agrees(24, last_number(row_24));
+}
+
+#[test]
+fn the_readme_explain_excerpt_is_real_output() {
+    let readme = include_str!("../../README.md");
+    let start = readme
+        .find("```text\n∂E_total/∂out_o1 =")
+        .expect("the --explain excerpt")
+        + 8;
+    let excerpt = &readme[start..start + readme[start..].find("```").unwrap()];
+    let (_, stdout, _) = run(&["--explain"]);
+    for part in excerpt.split("...\n") {
+        assert!(
+            stdout.contains(part),
+            "README excerpt differs from the output:\n{part}"
+        );
+    }
+}

@@ -10,6 +10,8 @@ mod big_graphs;
 mod blog_graph;
 /// Users' own ops through every sweep, by name, and what they refuse.
 mod custom_ops;
+/// Explanations: every number printed is the sweep's own.
+mod explain;
 /// Every function of the table: closed forms, edges, second derivatives.
 mod functions;
 /// Gradient checking at kinks: one-sided derivatives accepted and reported.

@@ -101,6 +101,11 @@ impl Gradients {
         self.adjoints.is_empty()
     }
 
+    /// The adjoint of the node at `position`, 0 beyond the output.
+    pub(crate) fn adjoint_at(&self, position: usize) -> f64 {
+        self.adjoints.get(position).copied().unwrap_or(0.0)
+    }
+
     pub(crate) fn tape_id(&self) -> u64 {
         self.snapshot.tape_id
     }

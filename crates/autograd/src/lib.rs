@@ -37,6 +37,12 @@
 //! println!("{}", e_o1.trace().with_gradients(&grads));
 //! ```
 //!
+//! [`Var::explain`] spells out the same sweep as the chain rule: every
+//! derivative as the sum, over the nodes that read it, of their gradient
+//! times the local derivative, each local derivative with its formula
+//! (`∂out_o1/∂net_o1 = out_o1 (1 - out_o1) = 0.186815602`), the numbers the
+//! sweep's own (see [`explain::Explanation`]).
+//!
 //! # Modes
 //!
 //! - **Reverse**: [`Var::backward`], the derivative of one node with
@@ -128,7 +134,9 @@
 //! 2. its forward rule in `rules::eval` and its derivative rule in
 //!    `rules::vjp`, side by side. The derivative is written on the generic
 //!    `Scalar`, so the recorded sweep (higher derivatives) replays it, and in
-//!    a form that does not cancel;
+//!    a form that does not cancel; and both as formulas a learner reads, in
+//!    `explain::rule` (`expression` and `partial`), which
+//!    [`Var::explain`] prints beside the rules' numbers;
 //! 3. its method on [`Var`] (or [`Tape`] for an n-ary op), with its domain
 //!    and its choice at kinks in the docs;
 //! 4. its tests: value, derivative and second derivative against closed
@@ -151,6 +159,7 @@ pub mod check;
 mod custom;
 mod dot;
 mod dual;
+pub mod explain;
 mod forward;
 mod function;
 mod gradients;

@@ -167,6 +167,28 @@ impl<'t> Var<'t> {
         }
     }
 
+    /// Every derivative of the reverse sweep from this node, as the chain
+    /// rule computed it: for each node it depends on, the sum over the nodes
+    /// that read it of their adjoint times the local derivative, each local
+    /// derivative with its formula; see [`Explanation`](crate::explain::Explanation).
+    ///
+    /// # Panics
+    ///
+    /// If the node was dropped by a rewind.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let tape = autograd::Tape::new();
+    /// let x = tape.var_named("x", 3.0);
+    /// let y = (x.powi(2) + 2.0 * x).named("y"); // dy/dx = 2x + 2
+    /// assert_eq!(y.explain().to_string(), "∂y/∂x = 2 · x + 2 = 2 · 3 + 2 = 8\n");
+    /// ```
+    #[must_use]
+    pub fn explain(&self) -> crate::explain::Explanation {
+        crate::explain::explain(*self)
+    }
+
     /// Gives the node a name that traces and pictures show, and returns it
     /// for chaining.
     ///

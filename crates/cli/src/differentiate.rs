@@ -10,7 +10,7 @@ use autograd::{Gradients, Tape};
 use crate::names::quoted;
 use crate::parser::{Program, evaluate};
 use crate::sweeps::Derivatives;
-use crate::{Cli, at, direction, json, output, report, sweeps, trace, warnings};
+use crate::{Cli, at, direction, explain, json, output, report, sweeps, trace, warnings};
 
 /// Output is written through a buffer of this many bytes.
 const OUTPUT_BUFFER: usize = 64 << 10;
@@ -102,6 +102,11 @@ pub(crate) fn differentiate(
         trace::write(&mut out, &tape, &program, &derivatives)
     } else {
         output::plain(&mut out, &program, &derivatives)
+    };
+    let written = if cli.explain {
+        written.and_then(|()| explain::write(&mut out, &program))
+    } else {
+        written
     };
     if written.and_then(|()| out.flush()).is_err() {
         return 0; // a closed pipe

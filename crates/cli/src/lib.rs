@@ -24,6 +24,7 @@ mod differentiate;
 mod direction;
 mod error;
 mod excerpt;
+mod explain;
 mod fold;
 mod jacobian;
 mod json;
@@ -132,6 +133,20 @@ JSON OUTPUT (--json)
   "tangents": {"y": T, "z": T} beside "values") and each NODE's "tangent"
   (null for a node that gets no gradient).
 
+EXPLAIN (--explain)
+  After the usual output, a blank line and, for each output y, every
+  derivative of its reverse sweep as the chain rule made it, from the
+  output down, each step after the steps whose numbers it uses:
+    ∂y/∂x = ∂y/∂c · ∂c/∂x + ... = (each ∂y/∂c × ∂c/∂x) = ∂y/∂x's value
+  summed over the nodes c that read x (a sum over paths: one line for
+  each, the products, their sum, the total), then each local derivative
+  ∂c/∂x with its formula, written with names and with their values:
+    ∂out/∂net = out (1 - out) = 0.593269992 (1 - 0.593269992) = 0.241300709
+  Every name, every input and every node read by more than one node is
+  explained; an unnamed node read by one node is written into that node's
+  formula (w*x + b: ∂net/∂w = x). Numbers have 9 significant digits and
+  are the sweep's own: its adjoints and local derivatives.
+
 AT MANY POINTS (--at NAME=VALUE,...)
   grad --at x=0,0.5,1 'x = 0; y = sin(x)*x' prints `y at 3 points`, then a
   table with a row per point: every input's value, the output's value and
@@ -194,6 +209,12 @@ struct Cli {
     /// and every node (see JSON OUTPUT below).
     #[arg(long, conflicts_with = "trace")]
     json: bool,
+    /// Also print every derivative of each output's reverse sweep as the
+    /// chain rule made it: each node's gradient as the sum, over the nodes
+    /// that read it, of their gradient times the local derivative, each
+    /// local derivative with its formula and numbers (see EXPLAIN below).
+    #[arg(long, conflicts_with = "json")]
+    explain: bool,
     /// Also print every node's tangent along a direction in the inputs, by
     /// one forward sweep: each input named moves at its speed, the others
     /// stay still (e.g. --forward x=1,y=0.5; see FORWARD MODE below).
@@ -207,7 +228,7 @@ struct Cli {
     #[arg(
         long,
         value_name = "NAME=VALUE,...",
-        conflicts_with_all = ["trace", "forward", "dot", "detect_anomaly"]
+        conflicts_with_all = ["trace", "forward", "dot", "detect_anomaly", "explain"]
     )]
     at: Vec<String>,
     /// Also write the graph as Graphviz DOT to FILE (of a program with one

@@ -25,6 +25,15 @@ fn the_trace_example() {
 }
 
 #[test]
+fn the_explain_example() {
+    let (_, out, _) = common::grad(&["--explain", &file("examples/programs/neuron.grad")]);
+    assert_eq!(
+        out,
+        block_after("-f examples/programs/neuron.grad --explain")
+    );
+}
+
+#[test]
 fn the_blog_example() {
     let (_, out, _) = common::grad(&[&file("examples/programs/blog.grad")]);
     assert_eq!(

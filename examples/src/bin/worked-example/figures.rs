@@ -1,6 +1,7 @@
 //! Every figure of the worked example, read from the engine: values from
 //! nodes, gradients from per-node adjoints.
 
+use autograd::explain::{Explanation, Precision};
 use autograd::{Tape, Var};
 use nn::blog::{self, Section};
 use nn::{BoundMlp, UpdateOrder};
@@ -11,9 +12,9 @@ pub(crate) struct Figure {
     /// The blog's figure: row, section, names, the published number.
     pub(crate) blog: &'static blog::Figure,
     /// The name as a learner reads it, for this run's number of updates.
-    pub(crate) label: String,
+    pub(crate) label: Label,
     /// How the engine's value was read.
-    pub(crate) source: String,
+    pub(crate) source: Source,
     /// The engine's value (for rows 29-32: in the order the blog's numbers use).
     pub(crate) engine: f64,
     /// The simultaneous-order value, for rows 29-32.
@@ -21,6 +22,36 @@ pub(crate) struct Figure {
     /// What the blog prints, as printed; `None` when the settings differ
     /// from the blog's and the figure depends on them.
     pub(crate) published: Option<&'static str>,
+}
+
+/// A figure's name as a learner reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Label {
+    /// The blog's own label (`∂E_total/∂out_o1`).
+    Blog(&'static str),
+    /// A node after training: `E_total` after 10,000 updates.
+    After {
+        /// The node.
+        what: &'static str,
+        /// How many updates.
+        updates: usize,
+    },
+}
+
+/// How the engine's value of a figure was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// The value of the node the figure names.
+    Value,
+    /// The adjoint of `of` in a backward sweep from `from`.
+    Adjoint {
+        /// Where the sweep starts.
+        from: &'static str,
+        /// The node read.
+        of: &'static str,
+    },
+    /// A weight after one update: the weight minus η times its adjoint.
+    Update(&'static str),
 }
 
 /// How a figure compares with the blog at the blog's printed precision.
@@ -110,6 +141,9 @@ pub(crate) struct Computed {
     pub(crate) trace: String,
     /// The same, as a DOT graph.
     pub(crate) dot: String,
+    /// Every derivative of the first backward pass, as the chain rule made
+    /// it, with the blog's 9 decimal places.
+    pub(crate) explanation: Explanation,
     /// E_total at the start of each iteration, in the sequential and the
     /// simultaneous order, as a log-scale plot draws it; only when the
     /// settings ask for the curves.
@@ -126,31 +160,36 @@ pub(crate) fn compute(settings: Settings) -> Computed {
     let grads = pass.total.backward();
     let trace = pass.total.trace().with_gradients(&grads).to_string();
     let dot = pass.total.dot().with_gradients(&grads).to_string();
+    let explanation = pass.total.explain().with_precision(Precision::Decimals(9));
 
     let (nets_h, outs_h) = (pass.forward.nets(0), pass.forward.outs(0));
     let (nets_o, outs_o) = (pass.forward.nets(1), pass.forward.outs(1));
     let [e_o1, e_o2] = pass.errors;
     let (w1, w5) = (parameter(&mlp, "w1"), parameter(&mlp, "w5"));
-    let value = |name: &str, v: Var<'_>| (format!("value of {name}"), v.value());
-    let adjoint =
-        |of: &str, v: Var<'_>| (format!("backward(E_total), adjoint of {of}"), grads.wrt(v));
-    let backward = |from: &str, output: Var<'_>, of: &str, v: Var<'_>| {
+    let value = |v: Var<'_>| (Source::Value, v.value());
+    let adjoint = |of: &'static str, v: Var<'_>| {
         (
-            format!("backward({from}), adjoint of {of}"),
-            output.backward().wrt(v),
+            Source::Adjoint {
+                from: "E_total",
+                of,
+            },
+            grads.wrt(v),
         )
+    };
+    let backward = |from: &'static str, output: Var<'_>, of: &'static str, v: Var<'_>| {
+        (Source::Adjoint { from, of }, output.backward().wrt(v))
     };
     // Rows 1-28: read from the nodes and adjoints of the first pass.
     let measure = |figure: &blog::Figure| match figure.name {
-        "net_h1" => value("net_h1", nets_h[0]),
-        "out_h1" => value("out_h1", outs_h[0]),
-        "out_h2" => value("out_h2", outs_h[1]),
-        "net_o1" => value("net_o1", nets_o[0]),
-        "out_o1" => value("out_o1", outs_o[0]),
-        "out_o2" => value("out_o2", outs_o[1]),
-        "E_o1" => value("E_o1", e_o1),
-        "E_o2" => value("E_o2", e_o2),
-        "E_total" => value("E_total", pass.total),
+        "net_h1" => value(nets_h[0]),
+        "out_h1" => value(outs_h[0]),
+        "out_h2" => value(outs_h[1]),
+        "net_o1" => value(nets_o[0]),
+        "out_o1" => value(outs_o[0]),
+        "out_o2" => value(outs_o[1]),
+        "E_o1" => value(e_o1),
+        "E_o2" => value(e_o2),
+        "E_total" => value(pass.total),
         "dE_total/dout_o1" => adjoint("out_o1", outs_o[0]),
         "dout_o1/dnet_o1" => backward("out_o1", outs_o[0], "net_o1", nets_o[0]),
         "dE_total/dw5" => adjoint("w5", w5),
@@ -169,7 +208,7 @@ pub(crate) fn compute(settings: Settings) -> Computed {
                 .expect("internal error: every figure of rows 1-28 is measured");
             let w = parameter(&mlp, name);
             (
-                format!("{name} - η · adjoint of {name}"),
+                Source::Update(name),
                 w.value() - settings.learning_rate * grads.wrt(w),
             )
         }
@@ -189,13 +228,14 @@ pub(crate) fn compute(settings: Settings) -> Computed {
                     .split_once(" after ")
                     .expect("internal error: a training figure is named `X after N updates`");
                 let updates = match updates {
-                    "N updates" => pictures::text::counted(runs, "update"),
-                    fixed => fixed.to_owned(),
+                    "N updates" => runs,
+                    "1 update" => 1,
+                    other => unreachable!("internal error: a training figure after {other}"),
                 };
                 Figure {
                     blog: figure,
-                    label: format!("{what} after {updates}"),
-                    source: format!("value of {what} after {updates}"),
+                    label: Label::After { what, updates },
+                    source: Source::Value,
                     engine: sequential[k],
                     true_gradient_descent: Some(simultaneous[k]),
                     published,
@@ -204,7 +244,7 @@ pub(crate) fn compute(settings: Settings) -> Computed {
                 let (source, engine) = measure(figure);
                 Figure {
                     blog: figure,
-                    label: figure.label.to_owned(),
+                    label: Label::Blog(figure.label),
                     source,
                     engine,
                     true_gradient_descent: None,
@@ -217,6 +257,7 @@ pub(crate) fn compute(settings: Settings) -> Computed {
         figures,
         trace,
         dot,
+        explanation,
         curves: sequential_curve.zip(simultaneous_curve).map(<[_; 2]>::from),
     }
 }

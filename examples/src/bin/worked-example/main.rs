@@ -5,12 +5,22 @@
 //! Exit status 1 if any figure disagrees with the blog, so CI catches a
 //! regression.
 //!
-//! `worked-example check FILE` checks a learner's own numbers instead (see
-//! [`check`]).
+//! `--network 2-3-2` (and the options beside it, [`options`]) walks
+//! through any small network instead ([`general`]); `--explain` spells out
+//! every derivative as the chain rule made it; `worked-example check FILE`
+//! checks a learner's own numbers (see [`check`]).
 
 mod check;
 mod figures;
+mod general;
+mod general_report;
+mod lang;
+mod loss;
+mod network;
+mod options;
 mod render;
+mod weights;
+mod width;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -18,6 +28,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use autograd::explain::Precision;
 use figures::{Agreement, Settings};
 
 /// Reproduces "A Step by Step Backpropagation Example" (Matt Mazur), every
@@ -32,16 +43,27 @@ struct Cli {
     /// 1 to 100000000.
     #[arg(long, default_value_t = nn::blog::TRAINING_STEPS, value_parser = iterations)]
     iterations: usize,
-    /// The learning rate η.
-    #[arg(long, default_value_t = nn::blog::LEARNING_RATE, value_parser = finite)]
-    learning_rate: f64,
+    /// The network: the blog's, or another (`--network` and the options
+    /// beside it).
+    #[command(flatten)]
+    network: options::NetworkArgs,
+    /// The language of everything printed: en, or zh (the terms of the
+    /// blog's Chinese translation).
+    #[arg(long, value_enum, default_value = "en")]
+    lang: lang::Lang,
     /// Print only the verdict line.
-    #[arg(long, conflicts_with_all = ["json", "trace"])]
+    #[arg(long, conflicts_with_all = ["json", "trace", "explain", "network"])]
     quiet: bool,
     /// Also print the network's whole tape after the first backward pass:
     /// every node's value and its gradient dE_total/d(node).
     #[arg(long, conflicts_with = "json")]
     trace: bool,
+    /// Also print every derivative of the first backward pass as the chain
+    /// rule made it: each node's gradient as the sum, over the nodes that
+    /// read it, of their gradient times the local derivative, with each
+    /// local derivative's formula and numbers.
+    #[arg(long, conflicts_with = "json")]
+    explain: bool,
     /// Print the figures as one JSON object instead of tables.
     #[arg(long)]
     json: bool,
@@ -55,11 +77,11 @@ struct Cli {
     svg: Option<PathBuf>,
     /// Plot E_total against the iteration for both update orders, log scale,
     /// as an SVG picture to FILE.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "network")]
     plot: Option<PathBuf>,
     /// Stop at the first node whose value or gradient becomes NaN or
     /// infinite (in any pass, training included), naming it (exit status 1).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "network")]
     detect_anomaly: bool,
 }
 
@@ -88,29 +110,30 @@ fn iterations(text: &str) -> Result<usize, String> {
     }
 }
 
-fn finite(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(x),
-        Ok(x) => Err(format!("the learning rate must be finite, got {x}")),
-        Err(e) => Err(format!("not a number: {e}")),
-    }
+/// Writes `text` to `path`.
+fn write(path: &PathBuf, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Writes the files `--dot`, `--svg` and `--plot` ask for.
-fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String> {
-    let write = |path: &PathBuf, text: &str| {
-        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
-    };
+/// Writes the graph `dot` to the files `--dot` and `--svg` ask for.
+fn write_graph(cli: &Cli, dot: &str) -> Result<(), String> {
     if let Some(path) = &cli.dot {
-        write(path, &computed.dot)?;
+        write(path, dot)?;
     }
     if let Some(path) = &cli.svg {
-        let (svg, renderer) = pictures::svg_from_dot(&computed.dot).map_err(|e| e.to_string())?;
+        let (svg, renderer) = pictures::svg_from_dot(dot).map_err(|e| e.to_string())?;
         write(path, &svg)?;
         if renderer == pictures::Renderer::BuiltIn {
             eprintln!("worked-example: drew {} with {renderer}", path.display());
         }
     }
+    Ok(())
+}
+
+/// Writes the files `--dot`, `--svg` and `--plot` ask for.
+fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String> {
+    let t = cli.lang.texts();
+    write_graph(cli, &computed.dot)?;
     if let Some(path) = &cli.plot {
         let [sequential, simultaneous] = computed
             .curves
@@ -118,17 +141,17 @@ fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String>
             .expect("internal error: --plot keeps the training curves");
         pictures::training_plot(
             path,
-            &format!(
-                "The worked example: E_total while training (η = {})",
-                autograd::Shortest(cli.learning_rate)
+            &lang::fill(
+                t.plot_title,
+                &[("rate", &autograd::Shortest(cli.network.learning_rate))],
             ),
             pictures::Series {
-                label: "true gradient descent",
+                label: t.column_true_gradient_descent,
                 colour: plotters::style::RGBColor(0, 90, 181),
                 curve: simultaneous,
             },
             pictures::Series {
-                label: "sequential order",
+                label: t.column_sequential,
                 colour: plotters::style::RGBColor(220, 50, 32),
                 curve: sequential,
             },
@@ -141,14 +164,72 @@ fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String>
     Ok(())
 }
 
+/// Whether standard output takes colour.
+fn colour() -> bool {
+    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Prints `text`; the exit status is `verdict`, or 2 if printing failed.
+fn print(text: &str, verdict: ExitCode) -> ExitCode {
+    let mut stdout = io::stdout().lock();
+    let printed = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+    // A reader that went away (`| head`) ends the printing, not the
+    // verdict.
+    pictures::text::exit_status("worked-example", printed, verdict)
+}
+
+/// The walkthrough of the network `--network` asks for.
+fn any_network(cli: &Cli) -> ExitCode {
+    let (network, origin) = match cli.network.build() {
+        Ok(built) => built,
+        Err(e) => {
+            e.print("worked-example");
+            return ExitCode::from(2);
+        }
+    };
+    let t = cli.lang.texts();
+    let walk = general::walk(&network, cli.iterations);
+    let tape = autograd::Tape::new();
+    let pass = network.record(&network.model.bind(&tape));
+    let total = *pass.last().expect("internal error: a pass ends at E_total");
+    if let Err(message) = write_graph(
+        cli,
+        &total.dot().with_gradients(&total.backward()).to_string(),
+    ) {
+        eprintln!("worked-example: {message}");
+        return ExitCode::from(2);
+    }
+    let style = render::Style::new(colour());
+    let text = if cli.json {
+        general_report::json(&network, &walk)
+    } else {
+        let mut text = general_report::text(&network, &origin, cli.iterations, &walk, t, &style);
+        if cli.trace {
+            let trace = total.trace().with_gradients(&total.backward()).to_string();
+            text.push_str(&render::trace(&trace, t, &style));
+        }
+        if cli.explain {
+            let explanation = total.explain().with_precision(Precision::Decimals(9));
+            text.push_str(&render::explanation(&explanation, t, &style));
+        }
+        text
+    };
+    print(&text, ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(Command::Check(args)) = &cli.command {
         return check::run(args);
     }
+    if cli.network.other_network() {
+        return any_network(&cli);
+    }
     let settings = Settings {
         iterations: cli.iterations,
-        learning_rate: cli.learning_rate,
+        learning_rate: cli.network.learning_rate,
         detect_anomaly: cli.detect_anomaly,
         curves: cli.plot.is_some(),
     };
@@ -180,30 +261,27 @@ fn main() -> ExitCode {
         .filter(|f| f.agreement() == Agreement::Disagrees)
         .count();
 
-    let colour =
-        io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let style = render::Style::new(colour);
+    let style = render::Style::new(colour());
+    let t = cli.lang.texts();
     let text = if cli.json {
         render::json(figures)
     } else if cli.quiet {
-        render::verdict(figures, &style)
+        render::verdict(figures, t, &style)
     } else {
-        let mut text = render::report(figures, settings, &style);
+        let mut text = render::report(figures, settings, t, &style);
         if cli.trace {
-            text.push_str(&render::trace(&computed.trace, &style));
+            text.push_str(&render::trace(&computed.trace, t, &style));
+        }
+        if cli.explain {
+            text.push_str(&render::explanation(&computed.explanation, t, &style));
         }
         text
     };
-    let mut stdout = io::stdout().lock();
-    let printed = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush());
-    // A reader that went away (`| head`) ends the printing, not the
-    // verdict: the exit status still says whether every figure agrees.
+    // The exit status says whether every figure agrees.
     let verdict = if disagreeing > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     };
-    pictures::text::exit_status("worked-example", printed, verdict)
+    print(&text, verdict)
 }

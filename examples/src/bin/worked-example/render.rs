@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 use autograd::Shortest;
 use nn::blog::{self, Section};
 
-use crate::figures::{Agreement, Figure, Settings};
+use crate::figures::{Agreement, Figure, Label, Settings, Source};
+use crate::lang::{Catalogue, counted, fill};
+use crate::width::visible_width;
 
 /// ANSI styling, or none.
 pub(crate) struct Style {
@@ -46,70 +48,74 @@ impl Style {
     }
 }
 
-const INTRO: &str = "\
-A 2-2-2 sigmoid network, one sample (i1 = 0.05, i2 = 0.10; targets 0.01, 0.99),
-one bias shared per layer. Every number below is read from the engine: values
-from nodes, derivatives from per-node gradients of one reverse sweep.";
-
-const LEGEND: &str = "\
-✓ rounds to the blog's printed digits   ≈ within one unit of its last digit
-✗ disagrees                              - not comparable at these settings";
-
 /// The note under the hidden layer's table, on row 20.
-fn row_20() -> String {
+fn row_20(t: &Catalogue) -> String {
     let row = blog::figure(20);
     let places = row.published.split_once('.').map_or(0, |(_, d)| d.len());
-    format!(
-        "Row 20 (≈): the blog rounded an intermediate; the exact value rounds to\n\
-         {:.places$}. The blog also labels it w5, but it is δ_o2 · w7.",
-        row.exact
+    fill(t.row_20, &[("value", &format!("{:.places$}", row.exact))])
+}
+
+/// The errata of the blog and its translation.
+fn errata(t: &Catalogue) -> String {
+    fill(
+        t.errata,
+        &[
+            ("row20", &blog::figure(20).published),
+            ("row13", &blog::figure(13).published),
+            ("english30", &blog::ENGLISH_ORIGINAL_ROW_30),
+            ("row30", &blog::figure(30).published),
+        ],
     )
 }
 
-const WHY_TWO_ORDERS: &str = "\
-Why two columns: the blog's text computes the hidden-layer gradients with the
-ORIGINAL w5..w8 (true gradient descent, rows 24-28), but its post-update
-numbers come from updating w5..w8 first and then backpropagating the same
-output deltas through the UPDATED w5..w8. The engine reproduces both; the
-blog's published numbers match the sequential order.";
+/// A section's heading.
+pub(crate) fn section_title(t: &Catalogue, section: Section) -> &'static str {
+    match section {
+        Section::Forward => t.section_forward,
+        Section::Error => t.section_error,
+        Section::OutputLayer => t.section_output_layer,
+        Section::HiddenLayer => t.section_hidden_layer,
+        Section::Update => t.section_update,
+        Section::Training => t.section_training,
+    }
+}
 
-/// The errata of the blog and its translation.
-fn errata() -> String {
-    format!(
-        "\
-Errata in the blog and its Chinese translation:
-  - \"out_h1 = 1/(1+e^(net_h1))\" drops a minus sign: it is 1/(1+e^(-net_h1)).
-  - The training set is ONE sample, inputs (0.05, 0.10) with targets
-    (0.01, 0.99); the translation's \"two samples (0.05, 0.99), (0.10, 0.99)\"
-    is a mistranslation.
-  - \"For the input-layer neurons\", introducing the output layer's
-    computation, means the output layer.
-  - \"dE_o2/dout_h1 = w_5 = {}\": the value is δ_o2 · w7 (row 20).
-  - The w6+/w7+/w8+ and w2+/w3+/w4+ lines run together without separators.
-  - w5+ = {} (row 13) is printed in the English original only.
-  - The English original prints E_total after 10,000 updates as {},
-    which matches neither order; the translation's {} is the
-    sequential order's value to 9 places.",
-        blog::figure(20).published,
-        blog::figure(13).published,
-        blog::ENGLISH_ORIGINAL_ROW_30,
-        blog::figure(30).published,
-    )
+/// `node after 10000 updates`.
+pub(crate) fn after_updates(t: &Catalogue, what: &str, updates: usize) -> String {
+    let updates = counted(updates, t.updates_one, t.updates_many);
+    fill(t.after_updates, &[("what", &what), ("updates", &updates)])
+}
+
+/// A figure's name as a learner reads it.
+fn label(t: &Catalogue, label: Label) -> String {
+    match label {
+        Label::Blog(text) => text.to_owned(),
+        Label::After { what, updates } => after_updates(t, what, updates),
+    }
+}
+
+/// Where a figure's value was read.
+fn source(t: &Catalogue, figure: &Figure) -> String {
+    match figure.source {
+        Source::Value => fill(t.source_value, &[("name", &label(t, figure.label))]),
+        Source::Adjoint { from, of } => fill(t.source_adjoint, &[("from", &from), ("of", &of)]),
+        Source::Update(name) => fill(t.source_update, &[("name", &name)]),
+    }
 }
 
 /// Lays out rows of cells in columns under `header`: the first column
 /// right-aligned, the others left-aligned; cells may be painted.
 pub(crate) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>], style: &Style) {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| visible_width(h)).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(visible_len(cell));
+            *width = (*width).max(visible_width(cell));
         }
     }
     let line = |cells: &[String]| -> String {
         let mut line = String::new();
         for (k, (cell, width)) in cells.iter().zip(&widths).enumerate() {
-            let padding = width.saturating_sub(visible_len(cell));
+            let padding = width.saturating_sub(visible_width(cell));
             if k == 0 {
                 let _ = write!(line, "{}{cell}", " ".repeat(padding));
             } else {
@@ -125,39 +131,36 @@ pub(crate) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>], sty
     }
 }
 
-/// Characters that show, leaving out ANSI escape sequences.
-fn visible_len(text: &str) -> usize {
-    let mut len = 0;
-    let mut escaped = false;
-    for c in text.chars() {
-        match (escaped, c) {
-            (false, '\x1b') => escaped = true,
-            (true, 'm') => escaped = false,
-            (true, _) => {}
-            (false, _) => len += 1,
-        }
-    }
-    len
+/// The learning rate and the number of training steps, as a sentence.
+pub(crate) fn learning_rate(t: &Catalogue, rate: f64, iterations: usize) -> String {
+    let steps = counted(iterations, t.training_steps_one, t.training_steps_many);
+    fill(
+        t.learning_rate,
+        &[("rate", &Shortest(rate)), ("steps", &steps)],
+    )
 }
 
 /// The full walk through the blog, section by section.
-pub(crate) fn report(figures: &[Figure], settings: Settings, style: &Style) -> String {
+pub(crate) fn report(
+    figures: &[Figure],
+    settings: Settings,
+    t: &Catalogue,
+    style: &Style,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}\n{INTRO}\nLearning rate η = {}, {}.\n\n{}",
-        style.heading(
-            "A Step by Step Backpropagation Example (Matt Mazur), reproduced by the engine"
-        ),
-        Shortest(settings.learning_rate),
-        pictures::text::counted(settings.iterations, "training step"),
-        style.dim(LEGEND),
+        "{}\n{}\n{}\n\n{}",
+        style.heading(t.report_title),
+        t.report_intro,
+        learning_rate(t, settings.learning_rate, settings.iterations),
+        style.dim(t.legend),
     );
     for (number, section) in Section::ALL.into_iter().enumerate() {
         let _ = writeln!(
             out,
             "\n{}",
-            style.heading(&format!("{}. {}", number + 1, section.title()))
+            style.heading(&format!("{}. {}", number + 1, section_title(t, section)))
         );
         let rows: Vec<&Figure> = figures
             .iter()
@@ -169,7 +172,7 @@ pub(crate) fn report(figures: &[Figure], settings: Settings, style: &Style) -> S
                 .map(|f| {
                     vec![
                         f.blog.row.to_string(),
-                        f.label.clone(),
+                        label(t, f.label),
                         Shortest(f.engine).to_string(),
                         f.true_gradient_descent
                             .map_or_else(String::new, |v| Shortest(v).to_string()),
@@ -179,15 +182,15 @@ pub(crate) fn report(figures: &[Figure], settings: Settings, style: &Style) -> S
                 })
                 .collect();
             let header = [
-                "row",
-                "quantity",
-                "sequential order",
-                "true gradient descent",
-                "blog",
+                t.column_row,
+                t.column_quantity,
+                t.column_sequential,
+                t.column_true_gradient_descent,
+                t.column_blog,
                 "",
             ];
             table(&mut out, &header, &cells, style);
-            let _ = writeln!(out, "\n{WHY_TWO_ORDERS}");
+            let _ = writeln!(out, "\n{}", t.why_two_orders);
             continue;
         }
         let cells: Vec<Vec<String>> = rows
@@ -195,51 +198,74 @@ pub(crate) fn report(figures: &[Figure], settings: Settings, style: &Style) -> S
             .map(|f| {
                 vec![
                     f.blog.row.to_string(),
-                    f.label.clone(),
+                    label(t, f.label),
                     Shortest(f.engine).to_string(),
                     f.published.unwrap_or("-").to_owned(),
                     style.mark(f.agreement()),
-                    style.dim(&f.source),
+                    style.dim(&source(t, f)),
                 ]
             })
             .collect();
         table(
             &mut out,
-            &["row", "quantity", "engine", "blog", "", "read from"],
+            &[
+                t.column_row,
+                t.column_quantity,
+                t.column_engine,
+                t.column_blog,
+                "",
+                t.column_read_from,
+            ],
             &cells,
             style,
         );
         if section == Section::HiddenLayer {
-            let _ = writeln!(out, "\n{}", row_20());
+            let _ = writeln!(out, "\n{}", row_20(t));
         }
     }
-    let _ = writeln!(out, "\n{}", style.dim(&errata()));
-    let _ = write!(out, "\n{}", verdict(figures, style));
+    let _ = writeln!(out, "\n{}", style.dim(&errata(t)));
+    let _ = write!(out, "\n{}", verdict(figures, t, style));
     out
 }
 
 /// One line: how many figures agree.
-pub(crate) fn verdict(figures: &[Figure], style: &Style) -> String {
+pub(crate) fn verdict(figures: &[Figure], t: &Catalogue, style: &Style) -> String {
     let compared: Vec<bool> = figures
         .iter()
         .filter_map(|f| f.agreement().agrees())
         .collect();
     let agree = compared.iter().filter(|&&a| a).count();
-    let mut line = format!("{agree} of {} figures agree with the blog", compared.len());
+    let mut line = fill(
+        t.verdict,
+        &[("agree", &agree), ("compared", &compared.len())],
+    );
     let skipped = figures.len() - compared.len();
     if skipped > 0 {
-        let _ = write!(line, " ({skipped} not comparable at these settings)");
+        line.push_str(&fill(t.verdict_skipped, &[("skipped", &skipped)]));
     }
     let colour = if agree == compared.len() { "32" } else { "31" };
     format!("{}\n", style.paint(colour, &line))
 }
 
 /// The tape after the first backward pass.
-pub(crate) fn trace(trace: &str, style: &Style) -> String {
+pub(crate) fn trace(trace: &str, t: &Catalogue, style: &Style) -> String {
     format!(
         "\n{}\n{}\n{trace}",
-        style.heading("The network's tape after the first backward pass"),
-        style.dim("(grad is ∂E_total/∂node; constants get none)")
+        style.heading(t.trace_title),
+        style.dim(t.trace_note)
+    )
+}
+
+/// Every derivative of the first backward pass, step by step.
+pub(crate) fn explanation(
+    explanation: &autograd::explain::Explanation,
+    t: &Catalogue,
+    style: &Style,
+) -> String {
+    format!(
+        "\n{}\n{}\n\n{explanation}",
+        style.heading(t.explain_title),
+        style.dim(t.explain_note)
     )
 }
 

@@ -14,11 +14,12 @@
 use std::collections::HashMap;
 
 use autograd::{Gradients, Tape, Var};
-use nn::{Activation, Loss};
+use nn::Activation;
 
-use super::network::{Kind, Network, NodeId};
 use super::symbol::Symbol;
 use super::walkthrough::{Mistake, Sign, Variant};
+use crate::loss::ErrorFunction;
+use crate::network::{Kind, Network, NodeId};
 
 /// The walkthrough at one set of parameters.
 struct Point<'t> {
@@ -144,11 +145,13 @@ impl<'t> Hand<'_, 't> {
                 Kind::Out { activation, .. } => activation.apply(leaves[0]),
                 Kind::Error { output, .. } => {
                     let target = self.targets[*output];
-                    if self.variant.mistake == Mistake::MissingHalf {
-                        (target - leaves[0]).powi(2)
-                    } else {
-                        Loss::HalfSquaredError.term(leaves[0], target)
-                    }
+                    let loss = match (self.variant.mistake, self.network.loss) {
+                        (Mistake::MissingHalf, ErrorFunction::HalfSquared) => {
+                            ErrorFunction::Squared
+                        }
+                        (_, loss) => loss,
+                    };
+                    loss.term(leaves[0], target)
                 }
                 Kind::Total(_) => self.tape.sum(leaves.iter().copied()),
             };

@@ -5,11 +5,11 @@
 //! the learner wrote, at the learner's precision.
 
 use super::engine;
-use super::network::{Kind, Network};
 use super::number::TOLERANCE;
 use super::parse::Entry;
 use super::symbol::Symbol;
 use super::walkthrough::{self, Mistake, Precisions, Sign, Variant};
+use crate::network::{Kind, Network};
 
 /// How far, in units of the learner's last digit, a walkthrough that rounds
 /// as it goes may be from a number and still reproduce it: the learner may
@@ -96,6 +96,7 @@ pub(crate) fn diagnose(network: &Network, entries: &[Entry], agrees: &[bool]) ->
         };
         let mut found: Vec<Variant> = MISTAKES
             .into_iter()
+            .filter(|m| m.fits(network.loss))
             .map(variant)
             .filter(|v| reproduces(network, entries, v))
             .collect();

@@ -1,22 +1,22 @@
 //! The correct walkthrough, read from the engine: values from the nodes of
 //! one recorded pass, every derivative `dA/dB` from a reverse sweep from
 //! `A` (the adjoint of `B`), the updates from the sweep from E_total, and
-//! the values after N updates from the `nn` crate's trainer. Nothing here
-//! knows a derivative.
+//! the values after N updates from gradient descent on the engine's
+//! gradients (as the `nn` crate's trainer steps, for any error function).
+//! Nothing here knows a derivative.
 
 use std::collections::HashMap;
 
 use autograd::{Gradients, Tape};
-use nn::{Loss, Sgd, Trainer};
 
-use super::network::{Kind, Network, NodeId, record};
 use super::symbol::Symbol;
+use crate::network::{Kind, Network, NodeId};
 
 /// The engine's value of each of `symbols`, in order.
 pub(crate) fn values(network: &Network, symbols: &[Symbol]) -> Vec<f64> {
     let tape = Tape::new();
     let bound = network.model.bind(&tape);
-    let pass = record(&bound, &network.inputs, &network.targets);
+    let pass = network.record(&bound);
     // One sweep from each node a derivative starts at.
     let mut sweeps: HashMap<NodeId, Gradients> = HashMap::new();
     for &symbol in symbols {
@@ -70,17 +70,34 @@ fn after_training(network: &Network, symbols: &[Symbol], answers: &mut [f64]) {
         return;
     };
     let tape = Tape::new();
-    let mut trainer = Trainer::new(
-        &tape,
-        network.model.clone(),
-        Loss::HalfSquaredError,
-        Sgd::new(network.learning_rate),
-    );
+    let mut model = network.model.clone();
+    let trainable: Vec<bool> = model.trainable().collect();
+    let bound = model.bind(&tape);
+    let mark = tape.mark();
+    let mut grads = Gradients::new();
     for step in 1..=most {
-        trainer.step(&network.inputs, &network.targets);
+        // True gradient descent, as nn's trainer steps: every gradient at
+        // the same point, then each trainable parameter w − η·∂E_total/∂w.
+        let total = *network
+            .record(&bound)
+            .last()
+            .expect("internal error: a pass ends at E_total");
+        total.backward_into(&mut grads);
+        let gradient = bound.gradients(&grads);
+        tape.rewind(mark);
+        for ((p, g), &trains) in model
+            .parameters_mut()
+            .iter_mut()
+            .zip(gradient)
+            .zip(&trainable)
+        {
+            if trains {
+                *p -= network.learning_rate * g;
+            }
+        }
+        bound.load(&model);
         if wanted.iter().any(|&(_, _, n)| n == step) {
-            let mark = tape.mark();
-            let pass = record(trainer.network(), &network.inputs, &network.targets);
+            let pass = network.record(&bound);
             for &(k, node, updates) in &wanted {
                 if updates == step {
                     answers[k] = pass[node].value();
@@ -127,6 +144,23 @@ mod tests {
         let di1 = value(&network, "dE_total/di1");
         let dw1 = value(&network, "dE_total/dw1");
         assert!(di1 != 0.0 && dw1 != 0.0);
+    }
+
+    #[test]
+    fn training_is_the_nn_trainers_to_the_bit() {
+        let network = Network::blog();
+        let tape = Tape::new();
+        let mut trainer = nn::Trainer::new(
+            &tape,
+            network.model.clone(),
+            nn::Loss::HalfSquaredError,
+            nn::Sgd::new(network.learning_rate),
+        );
+        for _ in 0..20 {
+            trainer.step(&network.inputs, &network.targets);
+        }
+        let after = trainer.step(&network.inputs, &network.targets);
+        assert_eq!(value(&network, "E_total@20").to_bits(), after.to_bits());
     }
 
     #[test]

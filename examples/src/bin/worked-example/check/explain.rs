@@ -2,14 +2,13 @@
 //! the engine's numbers, named after the network's own nodes (its first
 //! output neuron, the first neuron of the layer below, the weight between).
 
-use std::fmt::Write as _;
-
 use super::diagnose::Diagnosis;
 use super::engine;
-use super::network::{Kind, Network, NodeId};
 use super::parse::Entry;
 use super::symbol::Symbol;
 use super::walkthrough::{Mistake, Sign};
+use crate::lang::{Catalogue, counted, fill};
+use crate::network::{Kind, Network, NodeId};
 
 /// A number in an explanation: 9 decimal places, as the blog prints them,
 /// without trailing zeros; in parentheses when negative, for a sum.
@@ -134,30 +133,22 @@ pub(crate) fn explain(
     diagnosis: &Diagnosis,
     entries: &[Entry],
     first: Option<&Entry>,
+    t: &Catalogue,
 ) -> String {
     let names = Names::new(network);
     match diagnosis {
-        Diagnosis::None => {
-            "Every number agrees with the engine to the precision you wrote.".to_owned()
-        }
-        Diagnosis::Unknown => unknown(&names, entries, first),
+        Diagnosis::None => t.diagnosis_none.to_owned(),
+        Diagnosis::Unknown => unknown(&names, entries, first, t),
         Diagnosis::Mistake { variant, also } => {
             let mut text = match variant.mistake {
-                Mistake::None => rounded(network, first),
-                mistake => mistake_text(&names, mistake),
+                Mistake::None => rounded(network, first, t),
+                mistake => mistake_text(&names, mistake, t),
             };
             if variant.mistake != Mistake::None && variant.rounded.is_some() {
-                text.push_str(
-                    " You also rounded intermediate results and computed on with them, which \
-                     moves only the last digits.",
-                );
+                text.push_str(t.also_rounded);
             }
             if !also.is_empty() {
-                let _ = write!(
-                    text,
-                    " Your numbers fit {} just as well.",
-                    also.join(" and ")
-                );
+                text.push_str(&fill(t.also_fits, &[("ids", &also.join(t.and))]));
             }
             text
         }
@@ -165,7 +156,7 @@ pub(crate) fn explain(
 }
 
 /// What `mistake` is, and the correct formula.
-fn mistake_text(names: &Names<'_>, mistake: Mistake) -> String {
+fn mistake_text(names: &Names<'_>, mistake: Mistake, t: &Catalogue) -> String {
     let network = names.network;
     let (e, out, net, w) = (
         names.name(names.error),
@@ -174,39 +165,52 @@ fn mistake_text(names: &Names<'_>, mistake: Mistake) -> String {
         names.name(names.weight),
     );
     let target = number(names.target());
-    let out_value = names.value(names.out);
+    let out_value = number(names.value(names.out));
+    let total = network.total();
     match mistake {
         Mistake::None => unreachable!("no mistake is explained by rounding"),
-        Mistake::SignFlip(Sign::Update) => format!(
-            "Your updates climb the gradient instead of descending it: {w}+ = {w} + \
-             η·∂E_total/∂{w}. Gradient descent steps against the gradient: {}.",
-            names.correct_update()
+        Mistake::SignFlip(Sign::Update) => fill(
+            t.mistake_update_sign,
+            &[("w", &w), ("update", &names.correct_update())],
         ),
-        Mistake::SignFlip(Sign::ErrorDerivative) => format!(
-            "Your gradients have the wrong sign: you took ∂{e}/∂{out} = target − {out}. The \
-             chain rule on {e} = ½(target − {out})² brings a factor −1 from the inner \
-             (target − {out}), so ∂{e}/∂{out} = {out} − target = {} − {target} = {}, and \
-             every gradient after it carries the sign.",
-            number(out_value),
-            number(names.derivative(names.error, names.out)),
+        Mistake::SignFlip(Sign::ErrorDerivative) => fill(
+            t.mistake_error_sign,
+            &[
+                ("e", &e),
+                ("out", &out),
+                ("out_value", &out_value),
+                ("target", &target),
+                (
+                    "derivative",
+                    &number(names.derivative(names.error, names.out)),
+                ),
+            ],
         ),
-        Mistake::MissingHalf => format!(
-            "You used E = (target − out)² without the ½, so every error and every gradient is \
-             twice the walkthrough's. With {e} = ½(target − {out})² = {}, the ½ cancels the 2 \
-             of the square: ∂{e}/∂{out} = {out} − target = {}.",
-            number(names.value(names.error)),
-            number(names.derivative(names.error, names.out)),
+        Mistake::MissingHalf => fill(
+            t.mistake_missing_half,
+            &[
+                ("e", &e),
+                ("out", &out),
+                ("error", &number(names.value(names.error))),
+                (
+                    "derivative",
+                    &number(names.derivative(names.error, names.out)),
+                ),
+            ],
         ),
-        Mistake::SigmoidDerivativeOfNet => format!(
-            "You took the sigmoid's derivative at the net input, net(1 − net). The derivative \
-             of out = σ(net) is σ(net)(1 − σ(net)) = out(1 − out): ∂{out}/∂{net} = {} × (1 − \
-             {}) = {}.",
-            number(out_value),
-            number(out_value),
-            number(names.derivative(names.out, names.net)),
+        Mistake::SigmoidDerivativeOfNet => fill(
+            t.mistake_sigmoid_of_net,
+            &[
+                ("out", &out),
+                ("net", &net),
+                ("out_value", &out_value),
+                (
+                    "derivative",
+                    &number(names.derivative(names.out, names.net)),
+                ),
+            ],
         ),
         Mistake::UpdatedOutputWeights => {
-            let below = names.name(names.below);
             let readers = names.readers();
             let formula: Vec<String> = readers
                 .iter()
@@ -220,19 +224,20 @@ fn mistake_text(names: &Names<'_>, mistake: Mistake) -> String {
                 .map(|&(c, w)| {
                     format!(
                         "{} × {}",
-                        number(names.derivative(network.total(), c)),
+                        number(names.derivative(total, c)),
                         number(names.value(w))
                     )
                 })
                 .collect();
-            format!(
-                "You backpropagated into the layer below through the updated weights ({w}+ \
-                 instead of {w}), as the blog's own figures after the first update do. Every \
-                 gradient of a step is taken at the weights before the update: ∂E_total/∂{below} \
-                 = {} = {} = {}.",
-                formula.join(" + "),
-                numbers.join(" + "),
-                number(names.derivative(network.total(), names.below)),
+            fill(
+                t.mistake_updated_weights,
+                &[
+                    ("w", &w),
+                    ("below", &names.name(names.below)),
+                    ("formula", &formula.join(" + ")),
+                    ("numbers", &numbers.join(" + ")),
+                    ("total", &number(names.derivative(total, names.below))),
+                ],
             )
         }
         Mistake::SinglePath => {
@@ -252,13 +257,15 @@ fn mistake_text(names: &Names<'_>, mistake: Mistake) -> String {
                 .iter()
                 .map(|&k| number(names.derivative(k, names.below)))
                 .collect();
-            format!(
-                "You followed only one path: ∂E_total/∂{below} = ∂{e}/∂{below}. {below} feeds \
-                 every output, and E_total depends on it along each path, so the paths add: \
-                 ∂E_total/∂{below} = {} = {} = {}.",
-                terms.join(" + "),
-                values.join(" + "),
-                number(names.derivative(network.total(), names.below)),
+            fill(
+                t.mistake_single_path,
+                &[
+                    ("e", &e),
+                    ("below", &below),
+                    ("terms", &terms.join(" + ")),
+                    ("values", &values.join(" + ")),
+                    ("total", &number(names.derivative(total, names.below))),
+                ],
             )
         }
         Mistake::BiasesUpdated => {
@@ -274,112 +281,104 @@ fn mistake_text(names: &Names<'_>, mistake: Mistake) -> String {
                     format!("{} = {}", n.name, number(value))
                 })
                 .collect();
-            format!(
-                "You updated the biases too (b+ = b − η·∂E_total/∂b). This walkthrough, like the \
-                 blog, keeps the biases fixed ({}) and updates only the weights, e.g. {}.",
-                biases.join(", "),
-                names.correct_update()
+            fill(
+                t.mistake_biases,
+                &[
+                    ("biases", &biases.join(t.comma)),
+                    ("update", &names.correct_update()),
+                ],
             )
         }
-        Mistake::LearningRate(rate) => format!(
-            "You used the learning rate η = {} (your updated weights give it); the walkthrough \
-             uses η = {}: {}.",
-            autograd::Shortest(rate),
-            autograd::Shortest(network.learning_rate),
-            names.correct_update()
+        Mistake::LearningRate(rate) => fill(
+            t.mistake_learning_rate,
+            &[
+                ("yours", &autograd::Shortest(rate)),
+                ("rate", &autograd::Shortest(network.learning_rate)),
+                ("update", &names.correct_update()),
+            ],
         ),
         Mistake::SwappedTargets => {
             let outputs: Vec<String> = network
                 .nodes
                 .iter()
                 .filter_map(|n| match n.kind {
-                    Kind::Error { output, out } => Some(format!(
-                        "{}'s target is {}",
-                        network.neuron_label(out).unwrap_or("?"),
-                        number(network.targets[output])
+                    Kind::Error { output, out } => Some(fill(
+                        t.target_of,
+                        &[
+                            ("output", &network.neuron_label(out).unwrap_or("?")),
+                            ("target", &number(network.targets[output])),
+                        ],
                     )),
                     _ => None,
                 })
                 .collect();
-            format!(
-                "You swapped the targets: {}. {e} = ½({target} − {out})² = {}.",
-                outputs.join(", "),
-                number(names.value(names.error)),
+            fill(
+                t.mistake_swapped_targets,
+                &[
+                    ("targets", &outputs.join(t.comma)),
+                    ("e", &e),
+                    ("formula", &network.loss.formula(&target, out)),
+                    ("error", &number(names.value(names.error))),
+                ],
             )
         }
     }
 }
 
 /// Rounded intermediates, with the first number that drifted.
-fn rounded(network: &Network, first: Option<&Entry>) -> String {
-    let mut text = "Your method is right, but you rounded intermediate results to the digits \
-                    you wrote and computed on with the rounded numbers, so the last digits \
-                    drift"
-        .to_owned();
+fn rounded(network: &Network, first: Option<&Entry>, t: &Catalogue) -> String {
+    let mut text = t.rounded.to_owned();
     if let Some(entry) = first {
         let engine = engine::values(network, &[entry.symbol])[0];
-        let _ = write!(
-            text,
-            ": {} is {} in your file, {} in the engine",
-            entry.symbol.show(network),
-            entry.written.text,
-            autograd::Shortest(engine)
-        );
+        text.push_str(&fill(
+            t.rounded_first,
+            &[
+                ("symbol", &entry.symbol.show(network)),
+                ("yours", &entry.written.text),
+                ("engine", &autograd::Shortest(engine)),
+            ],
+        ));
     }
-    text.push_str(". Keep every digit until the end and round only what you write down.");
+    text.push_str(t.rounded_end);
     text
 }
 
 /// No known mistake: the first number that disagrees, and its inputs with
 /// the engine's values and whether the learner's agree.
-fn unknown(names: &Names<'_>, entries: &[Entry], first: Option<&Entry>) -> String {
+fn unknown(names: &Names<'_>, entries: &[Entry], first: Option<&Entry>, t: &Catalogue) -> String {
     let network = names.network;
-    let mut text = "No single known mistake reproduces your numbers.".to_owned();
+    let mut text = t.unknown.to_owned();
     let Some(first) = first else {
         return text;
     };
     let engine = names.engine(&[first.symbol])[0];
-    let _ = write!(
-        text,
-        " The first that disagrees, in the order the walkthrough computes them, is {} on line \
-         {}: yours {}, the engine's {}.",
-        first.symbol.show(network),
-        first.line,
-        first.written.text,
-        autograd::Shortest(engine)
-    );
+    text.push_str(&fill(
+        t.unknown_first,
+        &[
+            ("symbol", &first.symbol.show(network)),
+            ("line", &first.line),
+            ("yours", &first.written.text),
+            ("engine", &autograd::Shortest(engine)),
+        ],
+    ));
     if let Symbol::After { updates, .. } = first.symbol.canonical(network) {
-        let _ = write!(
-            text,
-            " It is the value after {}: work the first update (every w+, then E_total@1) and \
-             check it before training further.",
-            pictures::text::counted(updates, "update")
-        );
+        let updates = counted(updates, t.updates_one, t.updates_many);
+        text.push_str(&fill(t.unknown_after, &[("updates", &updates)]));
         return text;
     }
     let inputs = first.symbol.inputs(network);
     if inputs.is_empty() {
         let name = |n: NodeId| names.name(n);
-        let _ = match first.symbol.canonical(network) {
-            Symbol::Derivative { of, wrt } if of == wrt => {
-                write!(
-                    text,
-                    " The derivative of a node with respect to itself is 1."
-                )
-            }
-            Symbol::Derivative { of, wrt } if !network.upstream(of)[wrt] => write!(
-                text,
-                " It is 0: {} does not depend on {}, which is not on any path into it.",
-                name(of),
-                name(wrt)
+        let sentence = match first.symbol.canonical(network) {
+            Symbol::Derivative { of, wrt } if of == wrt => t.unknown_self.to_owned(),
+            Symbol::Derivative { of, wrt } if !network.upstream(of)[wrt] => fill(
+                t.unknown_not_upstream,
+                &[("of", &name(of)), ("wrt", &name(wrt))],
             ),
-            Symbol::Derivative { .. } => write!(
-                text,
-                " It is a local derivative with nothing to compute from: check how you copied \
-                 it."
-            ),
-            _ => write!(text, " It is given, not computed: check how you copied it."),
+            Symbol::Derivative { .. } => t.unknown_local.to_owned(),
+            _ => t.unknown_given.to_owned(),
         };
+        text.push_str(&sentence);
         return text;
     }
     let values = names.engine(&inputs);
@@ -392,9 +391,9 @@ fn unknown(names: &Names<'_>, entries: &[Entry], first: Option<&Entry>) -> Strin
                 .iter()
                 .find(|e| e.symbol.canonical(network) == canonical);
             let status = match yours {
-                Some(e) if e.written.agrees(value) => "yours agrees",
-                Some(_) => "yours disagrees",
-                None => "not in your file",
+                Some(e) if e.written.agrees(value) => t.input_agrees,
+                Some(_) => t.input_disagrees,
+                None => t.input_missing,
             };
             format!(
                 "{} = {} ({status})",
@@ -403,11 +402,10 @@ fn unknown(names: &Names<'_>, entries: &[Entry], first: Option<&Entry>) -> Strin
             )
         })
         .collect();
-    let _ = write!(
-        text,
-        " It is computed from {}; so look at the step that combines them.",
-        described.join(", ")
-    );
+    text.push_str(&fill(
+        t.unknown_inputs,
+        &[("inputs", &described.join(t.comma))],
+    ));
     text
 }
 
@@ -432,7 +430,8 @@ mod tests {
             names.correct_update(),
             "w5+ = w5 − η·∂E_total/∂w5 = 0.4 − 0.5 × 0.082167041 = 0.35891648"
         );
-        let single = mistake_text(&names, Mistake::SinglePath);
+        let en = crate::lang::Lang::En.texts();
+        let single = mistake_text(&names, Mistake::SinglePath, en);
         assert!(
             single.contains(
                 "∂E_total/∂out_h1 = ∂E_o1/∂out_h1 + ∂E_o2/∂out_h1 = 0.055399425 + \
@@ -440,7 +439,7 @@ mod tests {
             ),
             "{single}"
         );
-        let swapped = mistake_text(&names, Mistake::SwappedTargets);
+        let swapped = mistake_text(&names, Mistake::SwappedTargets, en);
         assert!(
             swapped.contains("o1's target is 0.01, o2's target is 0.99"),
             "{swapped}"

@@ -4,8 +4,8 @@
 //! the walkthrough computes them, and a diagnosis: the known mistake whose
 //! walkthrough, worked in full, reproduces every number.
 //!
-//! The modules, one job each: [`network`] names the quantities, [`symbol`]
-//! reads and orders the symbols, [`number`] reads numbers and decides
+//! The modules, one job each ([`crate::network`], outside, names the
+//! quantities): [`symbol`] reads and orders the symbols, [`number`] reads numbers and decides
 //! agreement, [`parse`] reads the file, [`engine`] gives the correct
 //! numbers, [`by_hand`] works a walkthrough with a mistake, [`walkthrough`]
 //! picks between the two, [`diagnose`] finds the mistake, [`explain`] says
@@ -13,20 +13,18 @@
 
 mod by_hand;
 mod diagnose;
-mod engine;
+pub(crate) mod engine;
 mod explain;
-mod network;
 mod number;
 mod parse;
 mod report;
-mod symbol;
+pub(crate) mod symbol;
 mod walkthrough;
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use network::Network;
 use symbol::Symbol;
 
 /// The help after `worked-example check --help`'s options.
@@ -41,6 +39,12 @@ THE FILE
     w5+, b1+                   a weight or bias after one update
     E_total@N, out_o1@N        a node's value after N updates (N ≤ 10000)
   Values are decimals (0.593269992, -0.019, 3.5e-5).
+
+ANOTHER NETWORK
+  Numbers for another network than the blog's are checked with the options
+  that printed its walkthrough: `worked-example --network 2-3-2 --seed 1`
+  walks through it, `worked-example check --network 2-3-2 --seed 1 FILE`
+  checks your numbers for it, with the symbols its walkthrough shows.
 
 AGREEMENT
   A number agrees when the engine's value is within half a unit of its last
@@ -72,6 +76,15 @@ pub(crate) struct CheckArgs {
     /// Print one JSON object instead of the table.
     #[arg(long)]
     json: bool,
+    /// The language of the report and the diagnosis: en, or zh (the
+    /// terms of the blog's Chinese translation).
+    #[arg(long, value_enum, default_value = "en")]
+    lang: crate::lang::Lang,
+    /// The network the numbers are for: the blog's, or the one
+    /// `--network` and the options beside it describe, as the walkthrough
+    /// given the same options prints it.
+    #[command(flatten)]
+    network: crate::options::NetworkArgs,
 }
 
 /// Runs the check; the exit status is 0 when every number agrees, 1 when
@@ -87,7 +100,13 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
     // A byte-order mark (which Windows editors write) is not part of the
     // text: skipped, so that columns count from the first character.
     let source = source.strip_prefix('\u{feff}').unwrap_or(&source);
-    let network = Network::blog();
+    let network = match args.network.build() {
+        Ok((network, _)) => network,
+        Err(e) => {
+            e.print("worked-example check");
+            return ExitCode::from(2);
+        }
+    };
     let entries = match parse::parse(source, &network) {
         Ok(entries) => entries,
         Err(e) => {
@@ -108,7 +127,8 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
         .collect();
     let first = diagnose::first_divergence(&network, &entries, &agrees);
     let diagnosis = diagnose::diagnose(&network, &entries, &agrees);
-    let explanation = explain::explain(&network, &diagnosis, &entries, first);
+    let t = args.lang.texts();
+    let explanation = explain::explain(&network, &diagnosis, &entries, first, t);
     let outcome = report::Outcome {
         entries: &entries,
         engine,
@@ -126,6 +146,7 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
             &network,
             &name,
             &outcome,
+            t,
             &crate::render::Style::new(colour),
         )
     };

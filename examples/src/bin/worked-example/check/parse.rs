@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::network::Network;
 use super::number::{NumberError, Written};
 use super::symbol::Symbol;
+use crate::network::Network;
 
 /// One line of the learner's file.
 #[derive(Clone, Debug, PartialEq)]

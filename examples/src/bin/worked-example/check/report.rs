@@ -7,9 +7,11 @@ use std::fmt::Write as _;
 use autograd::Shortest;
 
 use super::diagnose::Diagnosis;
-use super::network::Network;
 use super::parse::Entry;
+use crate::lang::{Catalogue, counted, fill};
+use crate::network::Network;
 use crate::render::{Style, table};
+use crate::width::wrap;
 
 /// Everything the check found.
 #[derive(Clone, Debug)]
@@ -28,45 +30,21 @@ pub(crate) struct Outcome<'e> {
     pub(crate) explanation: String,
 }
 
-/// The width explanations are wrapped to.
-const WIDTH: usize = 78;
-
-/// `text` wrapped at [`WIDTH`] columns, each line indented by `indent`.
-fn wrap(text: &str, indent: &str) -> String {
-    let mut out = String::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty()
-            && indent.len() + line.chars().count() + 1 + word.chars().count() > WIDTH
-        {
-            let _ = writeln!(out, "{indent}{line}");
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        let _ = writeln!(out, "{indent}{line}");
-    }
-    out
-}
-
 /// The report for a reader.
 pub(crate) fn text(
     network: &Network,
     source_name: &str,
     outcome: &Outcome<'_>,
+    t: &Catalogue,
     style: &Style,
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{}",
-        style.heading(&format!(
-            "Checking {source_name} against {}",
-            network.describe()
+        style.heading(&fill(
+            t.check_title,
+            &[("source", &source_name), ("network", &network.describe(t))]
         ))
     );
     let rows: Vec<Vec<String>> = outcome
@@ -90,22 +68,37 @@ pub(crate) fn text(
         .collect();
     table(
         &mut out,
-        &["line", "symbol", "yours", "engine", ""],
+        &[
+            t.column_line,
+            t.column_symbol,
+            t.column_yours,
+            t.column_engine,
+            "",
+        ],
         &rows,
         style,
     );
     let agreeing = outcome.agrees.iter().filter(|&&a| a).count();
+    let numbers = counted(outcome.entries.len(), t.numbers_one, t.numbers_many);
     let _ = writeln!(
         out,
-        "\n{agreeing} of {} agree to the precision you wrote.",
-        pictures::text::counted(outcome.entries.len(), "number")
+        "\n{}",
+        fill(
+            t.check_summary,
+            &[("agreeing", &agreeing), ("numbers", &numbers)]
+        )
     );
     if let Some(first) = outcome.first {
         let _ = writeln!(
             out,
-            "The first that disagrees, in the order the walkthrough computes them: {} (line {}).",
-            first.symbol.show(network),
-            first.line
+            "{}",
+            fill(
+                t.check_first,
+                &[
+                    ("symbol", &first.symbol.show(network)),
+                    ("line", &first.line)
+                ]
+            )
         );
     }
     let colour = match outcome.diagnosis {
@@ -115,7 +108,7 @@ pub(crate) fn text(
     let _ = write!(
         out,
         "\n{} {}\n{}",
-        style.heading("Diagnosis:"),
+        style.heading(t.check_diagnosis),
         style.paint(colour, outcome.diagnosis.id()),
         wrap(&outcome.explanation, "  ")
     );
@@ -151,21 +144,4 @@ pub(crate) fn json(network: &Network, outcome: &Outcome<'_>) -> String {
         lines.join(",\n  "),
         serde_json::json!(first),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrap;
-
-    #[test]
-    fn explanations_wrap_at_78_columns() {
-        let text = "word ".repeat(40);
-        let wrapped = wrap(&text, "  ");
-        assert!(
-            wrapped
-                .lines()
-                .all(|l| l.chars().count() <= 78 && l.starts_with("  "))
-        );
-        assert_eq!(wrapped.split_whitespace().count(), 40);
-    }
 }

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use super::network::{Kind, Network, NodeId};
+use crate::network::{Kind, Network, NodeId};
 
 /// The most updates `NODE@N` may ask for, the blog's own training: the
 /// check retrains the network under every known mistake, up to N updates

@@ -8,10 +8,11 @@
 use std::collections::HashMap;
 
 use super::engine;
-use super::network::Network;
 use super::number::Digits;
 use super::parse::Entry;
 use super::symbol::Symbol;
+use crate::loss::ErrorFunction;
+use crate::network::Network;
 
 /// Where a sign goes wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +52,18 @@ pub(crate) enum Mistake {
 }
 
 impl Mistake {
+    /// Whether the mistake can be made with the error function `loss`:
+    /// the ½ and the sign of `∂E/∂out = out − target` belong to the
+    /// half-squared error.
+    pub(crate) fn fits(self, loss: ErrorFunction) -> bool {
+        match self {
+            Mistake::MissingHalf | Mistake::SignFlip(Sign::ErrorDerivative) => {
+                loss == ErrorFunction::HalfSquared
+            }
+            _ => true,
+        }
+    }
+
     /// Its id in `--json`; a correct walkthrough whose numbers are rounded
     /// as they go is `rounded_intermediates`.
     pub(crate) fn id(self) -> &'static str {

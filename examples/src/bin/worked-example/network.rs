@@ -1,13 +1,17 @@
-//! The network a learner's numbers are checked against, as the quantities a
-//! learner names: every node from the inputs and weights to `E_total`, with
-//! its network-level parents and its position on the engine's tape.
+//! The network a walkthrough works through and a learner's numbers are
+//! checked against, as the quantities a learner names: every node from the
+//! inputs and weights to `E_total`, with its network-level parents and its
+//! position on the engine's tape.
 //!
 //! The names and positions are read from a pass the engine records, so any
 //! network the `nn` crate names (`w1..`, `net_h1..`, `out_o1..`) gives its
 //! own table; the blog's is [`Network::blog`].
 
 use autograd::{Tape, Var};
-use nn::{Activation, BoundMlp, Loss, Mlp};
+use nn::{Activation, BoundMlp, Mlp};
+
+use crate::lang::{Catalogue, fill};
+use crate::loss::ErrorFunction;
 
 /// Where a node sits in [`Network::nodes`], which is the order of the
 /// engine's tape.
@@ -43,7 +47,7 @@ pub(crate) enum Kind {
         /// The activation.
         activation: Activation,
     },
-    /// The error of output `k`, `½ (target - out)²`.
+    /// The error of output `k` (`½ (target - out)²` in the blog).
     Error {
         /// Which output (0 for the first).
         output: usize,
@@ -85,7 +89,7 @@ impl Node {
     }
 }
 
-/// A network with one training sample, its half-squared error and its
+/// A network with one training sample, its error function and its
 /// learning rate: what a learner works through by hand.
 #[derive(Clone, Debug)]
 pub(crate) struct Network {
@@ -97,8 +101,10 @@ pub(crate) struct Network {
     pub(crate) targets: Vec<f64>,
     /// The learning rate η.
     pub(crate) learning_rate: f64,
-    /// What to call it: `the blog's network`.
-    pub(crate) title: String,
+    /// The error of each output; E_total is their sum.
+    pub(crate) loss: ErrorFunction,
+    /// Whether it is the blog's network (and is called so).
+    pub(crate) is_blog: bool,
     /// Every node, in the order of the engine's tape (parameters, inputs,
     /// then each neuron's net and out layer by layer, the errors, E_total).
     pub(crate) nodes: Vec<Node>,
@@ -113,12 +119,12 @@ impl Network {
             nn::blog::TARGETS.to_vec(),
             nn::blog::LEARNING_RATE,
         );
-        network.title = "the blog's network".to_owned();
+        network.is_blog = true;
         network
     }
 
     /// The table of `model` (a named model: see `Mlp::with_names`) on one
-    /// sample.
+    /// sample, with the half-squared error (see [`Network::with_loss`]).
     ///
     /// # Panics
     ///
@@ -129,7 +135,8 @@ impl Network {
             "internal error: check needs a named model"
         );
         let tape = Tape::new();
-        let pass = record(&model.bind(&tape), &inputs, &targets);
+        let loss = ErrorFunction::default();
+        let pass = record(&model.bind(&tape), &inputs, &targets, loss);
         // The kinds in the order `record` lays the pass out.
         let mut kinds: Vec<Kind> = model
             .trainable()
@@ -201,9 +208,24 @@ impl Network {
             inputs,
             targets,
             learning_rate,
-            title: "the network".to_owned(),
+            loss,
+            is_blog: false,
             nodes,
         }
+    }
+
+    /// The same network with another error function. The table is the
+    /// same: every error function gives one node per output.
+    #[must_use]
+    pub(crate) fn with_loss(mut self, loss: ErrorFunction) -> Self {
+        self.loss = loss;
+        self
+    }
+
+    /// The engine's pass on this network at its starting parameters (see
+    /// [`record`]).
+    pub(crate) fn record<'t>(&self, bound: &BoundMlp<'t>) -> Vec<Var<'t>> {
+        record(bound, &self.inputs, &self.targets, self.loss)
     }
 
     /// The node named `name`.
@@ -256,25 +278,44 @@ impl Network {
             .or_else(|| name.strip_prefix("out_"))
     }
 
-    /// Its title, shape and learning rate: `the blog's network, 2-2-2, η = 0.5`.
-    pub(crate) fn describe(&self) -> String {
+    /// Its layer sizes from the inputs to the outputs: `2-3-2`.
+    pub(crate) fn shape(&self) -> String {
         let sizes: Vec<String> = std::iter::once(self.model.n_inputs())
             .chain(self.model.layers().iter().map(nn::Layer::len))
             .map(|n| n.to_string())
             .collect();
-        format!(
-            "{}, {}, η = {}",
-            self.title,
-            sizes.join("-"),
-            autograd::Shortest(self.learning_rate)
+        sizes.join("-")
+    }
+
+    /// What it is, its shape and learning rate: `the blog's network, 2-2-2,
+    /// η = 0.5`.
+    pub(crate) fn describe(&self, t: &Catalogue) -> String {
+        let title = if self.is_blog {
+            t.network_blog
+        } else {
+            t.network_other
+        };
+        fill(
+            t.network_description,
+            &[
+                ("title", &title),
+                ("shape", &self.shape()),
+                ("rate", &autograd::Shortest(self.learning_rate)),
+            ],
         )
     }
 }
 
 /// Records the engine's pass on `bound`: the parameters, the inputs as
 /// leaves that get gradients (so `dE_total/di1` is the engine's too), every
-/// net and out, the errors and E_total, each named; in tape order.
-pub(crate) fn record<'t>(bound: &BoundMlp<'t>, inputs: &[f64], targets: &[f64]) -> Vec<Var<'t>> {
+/// net and out, the errors (`loss` of each output) and E_total, each named;
+/// in tape order.
+pub(crate) fn record<'t>(
+    bound: &BoundMlp<'t>,
+    inputs: &[f64],
+    targets: &[f64],
+    loss: ErrorFunction,
+) -> Vec<Var<'t>> {
     let tape = bound.tape();
     let leaves: Vec<Var<'t>> = inputs
         .iter()
@@ -291,9 +332,7 @@ pub(crate) fn record<'t>(bound: &BoundMlp<'t>, inputs: &[f64], targets: &[f64]) 
                 .name()
                 .and_then(|n| n.strip_prefix("out_").map(str::to_owned))
                 .unwrap_or_default();
-            Loss::HalfSquaredError
-                .term(out, t)
-                .named(format!("E_{label}"))
+            loss.term(out, t).named(format!("E_{label}"))
         })
         .collect();
     let total = tape.sum(errors.iter().copied()).named("E_total");
@@ -358,6 +397,7 @@ mod tests {
             network.nodes[id("net_o2")].kind,
             Kind::Net { layer: 1, .. }
         ));
-        assert_eq!(network.describe(), "the blog's network, 2-2-2, η = 0.5");
+        let en = crate::lang::Lang::En.texts();
+        assert_eq!(network.describe(en), "the blog's network, 2-2-2, η = 0.5");
     }
 }
