@@ -66,7 +66,10 @@ impl CompiledLoss {
         let (n_inputs, layers) = &self.shape;
         *n_inputs == model.n_inputs()
             && layers.len() == model.layers().len()
-            && layers.iter().zip(model.layers()).all(|(a, b)| *a == b.spec())
+            && layers
+                .iter()
+                .zip(model.layers())
+                .all(|(a, b)| *a == b.spec())
     }
 }
 
