@@ -31,6 +31,7 @@ mod lexer;
 mod names;
 mod note;
 mod output;
+pub mod page;
 mod parser;
 mod report;
 mod sweeps;
