@@ -25,6 +25,7 @@ mod direction;
 mod error;
 mod excerpt;
 mod fold;
+mod html;
 mod jacobian;
 mod json;
 mod lexer;
@@ -208,13 +209,19 @@ struct Cli {
     #[arg(
         long,
         value_name = "NAME=VALUE,...",
-        conflicts_with_all = ["trace", "forward", "dot", "detect_anomaly"]
+        conflicts_with_all = ["trace", "forward", "dot", "html", "detect_anomaly"]
     )]
     at: Vec<String>,
     /// Also write the graph as Graphviz DOT to FILE (of a program with one
     /// output).
     #[arg(long, value_name = "FILE")]
     dot: Option<PathBuf>,
+    /// Also write a web page to FILE that steps through the forward pass
+    /// and then the backward pass node by node, with every node's value,
+    /// gradient and chain rule: one self-contained HTML file (of a program
+    /// with one output).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     /// Stop at the first value or gradient that is NaN or infinite, with an
     /// error pointing at it (exit status 1), instead of warning.
     #[arg(long)]
