@@ -10,6 +10,7 @@
 
 mod check;
 mod figures;
+mod page;
 mod render;
 
 use std::io::{self, IsTerminal, Write};
@@ -57,6 +58,11 @@ struct Cli {
     /// as an SVG picture to FILE.
     #[arg(long, value_name = "FILE")]
     plot: Option<PathBuf>,
+    /// Write a web page to FILE that steps through the first forward and
+    /// backward pass node by node (every node's value, gradient and chain
+    /// rule) and shows the training: one self-contained HTML file.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     /// Stop at the first node whose value or gradient becomes NaN or
     /// infinite (in any pass, training included), naming it (exit status 1).
     #[arg(long)]
@@ -96,8 +102,12 @@ fn finite(text: &str) -> Result<f64, String> {
     }
 }
 
-/// Writes the files `--dot`, `--svg` and `--plot` ask for.
-fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String> {
+/// Writes the files `--dot`, `--svg`, `--plot` and `--html` ask for.
+fn write_pictures(
+    cli: &Cli,
+    settings: Settings,
+    computed: &figures::Computed,
+) -> Result<(), String> {
     let write = |path: &PathBuf, text: &str| {
         std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
@@ -138,6 +148,9 @@ fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String>
             e => format!("cannot plot {}: {e}", path.display()),
         })?;
     }
+    if let Some(path) = &cli.html {
+        page::write(path, settings)?;
+    }
     Ok(())
 }
 
@@ -171,7 +184,7 @@ fn main() -> ExitCode {
         figures::compute(settings)
     };
     let figures = &computed.figures;
-    if let Err(message) = write_pictures(&cli, &computed) {
+    if let Err(message) = write_pictures(&cli, settings, &computed) {
         eprintln!("worked-example: {message}");
         return ExitCode::from(2);
     }
