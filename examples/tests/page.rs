@@ -37,7 +37,11 @@ fn embedded(html: &str) -> Value {
 }
 
 fn number(value: &Value) -> f64 {
-    value.as_str().expect("a number as text").parse().expect("a number")
+    value
+        .as_str()
+        .expect("a number as text")
+        .parse()
+        .expect("a number")
 }
 
 #[test]
@@ -72,7 +76,10 @@ fn the_page_carries_the_engines_first_pass_and_training() {
     let training = &data["training"];
     assert_eq!(training["steps"], 10_000);
     let snapshots = training["snapshots"].as_array().unwrap();
-    let steps: Vec<u64> = snapshots.iter().map(|s| s["step"].as_u64().unwrap()).collect();
+    let steps: Vec<u64> = snapshots
+        .iter()
+        .map(|s| s["step"].as_u64().unwrap())
+        .collect();
     assert_eq!(&steps[..=100], (0..=100).collect::<Vec<_>>().as_slice());
     assert_eq!(steps.last(), Some(&10_000));
     let values: Vec<&Value> = nodes.iter().map(|n| &n["value"]).collect();
@@ -91,7 +98,10 @@ fn the_page_carries_the_engines_first_pass_and_training() {
     let notes = last["notes"].as_array().unwrap();
     assert_eq!(number(&notes[0]["value"]), number(&last["values"][total]));
     assert!(notes[1]["label"].as_str().unwrap().contains("sequential"));
-    assert_eq!(number(&notes[1]["value"]), row_30["engine"].as_f64().unwrap());
+    assert_eq!(
+        number(&notes[1]["value"]),
+        row_30["engine"].as_f64().unwrap()
+    );
     assert!(html.contains(r#"id="training-step""#));
 }
 
@@ -104,4 +114,54 @@ fn a_page_that_cannot_be_written_is_reported() {
         err.starts_with("worked-example: cannot write /nonexistent/dir/page.html: "),
         "{err}"
     );
+}
+
+#[test]
+fn the_readme_shows_the_page_and_its_numbers() {
+    let readme = include_str!("../../README.md");
+    assert!(readme.contains(
+        "```sh\ncargo run --release --bin worked-example -- --quiet --html blog.html\n```"
+    ));
+    // The screenshot is a small PNG.
+    let png = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/images/page-backward.png"
+    ))
+    .expect("the screenshot is committed");
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert!(png.len() < 200_000, "{} bytes", png.len());
+
+    // The sum the README reads off it is the page's: out_h1's gradient
+    // from what #20 and #24 send back.
+    let path = temp("readme.html");
+    let (status, _, err) = run(&["--quiet", "--html", path.to_str().unwrap()]);
+    assert_eq!(status, 0, "{err}");
+    let data = embedded(&std::fs::read_to_string(&path).unwrap());
+    std::fs::remove_file(&path).unwrap();
+    let nodes = data["nodes"].as_array().unwrap();
+    let out_h1 = nodes.iter().find(|n| n["key"] == "out_h1").unwrap();
+    let terms: Vec<String> = out_h1["readers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            let edge = &data["edges"][k.as_u64().unwrap() as usize];
+            let reader = &nodes[edge["to"].as_u64().unwrap() as usize];
+            let grad = reader["grad_short"].as_str().unwrap();
+            let grad = if grad.starts_with('-') {
+                format!("({grad})")
+            } else {
+                grad.to_owned()
+            };
+            format!("{} × {grad}", edge["local_short"].as_str().unwrap())
+        })
+        .collect();
+    let sum = format!(
+        "{} = {}",
+        terms.join(" + "),
+        out_h1["grad_short"].as_str().unwrap()
+    );
+    assert_eq!(sum, "0.4 × 0.138499 + 0.5 × (-0.0380982) = 0.0363503");
+    let flowed = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flowed.contains(&sum), "{sum}");
 }
