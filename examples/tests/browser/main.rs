@@ -235,6 +235,25 @@ fn the_blogs_page_steps_through_both_passes_with_the_engines_numbers() {
         }
         assert!(compared >= 13, "{compared} figures compared");
 
+        // A click on a box shows its details: the engine's gradient and
+        // the chain rule that made it.
+        client
+            .find(Locator::Css(r#"[data-node="w5"]"#))
+            .await
+            .expect("w5's box")
+            .click()
+            .await
+            .expect("w5 clicked");
+        let details = client
+            .find(Locator::Id("details"))
+            .await
+            .expect("the details")
+            .text()
+            .await
+            .expect("their text");
+        assert!(details.contains(&engine["w5"].1), "{details}");
+        assert!(details.contains("The chain rule"), "{details}");
+
         // Back one step hides the last gradient; the keys step and reset.
         click(&client, "step-backward").await;
         assert_eq!(revealed(&client).await, (nodes, nodes - 1));

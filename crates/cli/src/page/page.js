@@ -201,7 +201,7 @@
     box.appendChild(math);
     var table = el('table', 'terms');
     var head = el('tr');
-    ['read by r', partial('r', node.label), '', gradName({ label: 'r' }), '', 'sends'].forEach(function (h) {
+    ['r', partial('r', node.label), '', gradName({ label: 'r' }), '', 'sends'].forEach(function (h) {
       head.appendChild(el('th', '', h));
     });
     table.appendChild(head);
@@ -219,9 +219,11 @@
     sum.appendChild(cell);
     table.appendChild(sum);
     box.appendChild(table);
+    var local = partial('r', node.label);
+    var above = gradName({ label: 'r' });
     box.appendChild(el('p', 'muted', terms.length > 1
-      ? node.label + ' is read by ' + terms.length + ' nodes, so its gradient is the sum of what each sends back: the local derivative \u2202reader/\u2202' + node.label + ' times the reader\u2019s own gradient.'
-      : 'One node reads ' + node.label + ': its gradient is that node\u2019s local derivative \u2202reader/\u2202' + node.label + ' times that node\u2019s own gradient.'));
+      ? node.label + ' is read by ' + terms.length + ' nodes r, so its gradient is the sum of what each sends back: the local derivative ' + local + ' times r\u2019s own gradient ' + above + '.'
+      : 'One node r reads ' + node.label + ', so its gradient is what r sends back: the local derivative ' + local + ' times r\u2019s own gradient ' + above + '.'));
     return box;
   }
 
