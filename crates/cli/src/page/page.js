@@ -181,13 +181,13 @@
   function chain(i) {
     var node = nodes[i];
     var box = el('div', 'chain');
+    if (node.grad === null) {
+      box.appendChild(el('p', 'muted', node.label + ' gets no gradient: it is a constant, or computed from constants only, so the backward pass sends it nothing.'));
+      return box;
+    }
     if (i === data.output) {
       box.appendChild(el('div', 'math', gradName(node) + ' = 1'));
       box.appendChild(el('p', 'muted', 'The backward pass starts at the output: its gradient with respect to itself is 1.'));
-      return box;
-    }
-    if (node.grad === null) {
-      box.appendChild(el('p', 'muted', node.label + ' gets no gradient: it is a constant, or computed from constants only, so the backward pass sends it nothing.'));
       return box;
     }
     var terms = node.readers.filter(function (k) { return edges[k].local !== null; });
