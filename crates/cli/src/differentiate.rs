@@ -10,7 +10,7 @@ use autograd::{Gradients, Tape};
 use crate::names::quoted;
 use crate::parser::{Program, evaluate};
 use crate::sweeps::Derivatives;
-use crate::{Cli, at, direction, explain, json, output, report, sweeps, trace, warnings};
+use crate::{Cli, at, direction, explain, html, json, output, report, sweeps, trace, warnings};
 
 /// Output is written through a buffer of this many bytes.
 const OUTPUT_BUFFER: usize = 64 << 10;
@@ -47,7 +47,11 @@ pub(crate) fn differentiate(
         },
         None => None,
     };
-    if cli.dot.is_some()
+    // --dot and --html draw the graph of one output.
+    let drawing = [("--dot", cli.dot.is_some()), ("--html", cli.html.is_some())]
+        .into_iter()
+        .find_map(|(flag, given)| given.then_some(flag));
+    if let Some(flag) = drawing
         && let Some(keyword) = &program.output_statement
         && program.outputs.len() > 1
     {
@@ -57,11 +61,13 @@ pub(crate) fn differentiate(
             source,
             keyword,
             &format!(
-                "--dot draws the graph of one output, and this statement lists {}: {}",
+                "{flag} draws the graph of one output, and this statement lists {}: {}",
                 program.outputs.len(),
                 names.join(", ")
             ),
-            "list one name here to draw its graph with its gradients (`output y`), or leave out --dot",
+            &format!(
+                "list one name here to draw its graph with its gradients (`output y`), or leave out {flag}"
+            ),
             colour,
         );
         let _ = stderr.write_all(text.as_bytes());
@@ -115,6 +121,12 @@ pub(crate) fn differentiate(
         && let Err(e) = write_dot(path, &program, &derivatives)
     {
         let _ = writeln!(stderr, "grad: cannot write {}: {e}", path.display());
+        return 2;
+    }
+    if let Some(path) = &cli.html
+        && let Err(message) = html::write(path, name, &program)
+    {
+        let _ = writeln!(stderr, "grad: {message}");
         return 2;
     }
     0

@@ -26,12 +26,14 @@ mod error;
 mod excerpt;
 mod explain;
 mod fold;
+mod html;
 mod jacobian;
 mod json;
 mod lexer;
 mod names;
 mod note;
 mod output;
+pub mod page;
 mod parser;
 mod report;
 mod sweeps;
@@ -228,13 +230,19 @@ struct Cli {
     #[arg(
         long,
         value_name = "NAME=VALUE,...",
-        conflicts_with_all = ["trace", "forward", "dot", "detect_anomaly", "explain"]
+        conflicts_with_all = ["trace", "forward", "dot", "html", "detect_anomaly", "explain"]
     )]
     at: Vec<String>,
     /// Also write the graph as Graphviz DOT to FILE (of a program with one
     /// output).
     #[arg(long, value_name = "FILE")]
     dot: Option<PathBuf>,
+    /// Also write a web page to FILE that steps through the forward pass
+    /// and then the backward pass node by node, with every node's value,
+    /// gradient and chain rule: one self-contained HTML file (of a program
+    /// with one output).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     /// Stop at the first value or gradient that is NaN or infinite, with an
     /// error pointing at it (exit status 1), instead of warning.
     #[arg(long)]

@@ -18,6 +18,7 @@ mod lang;
 mod loss;
 mod network;
 mod options;
+mod page;
 mod render;
 mod weights;
 mod width;
@@ -79,6 +80,11 @@ struct Cli {
     /// as an SVG picture to FILE.
     #[arg(long, value_name = "FILE", conflicts_with = "network")]
     plot: Option<PathBuf>,
+    /// Write a web page to FILE that steps through the first forward and
+    /// backward pass node by node (every node's value, gradient and chain
+    /// rule) and shows the training: one self-contained HTML file.
+    #[arg(long, value_name = "FILE", conflicts_with = "network")]
+    html: Option<PathBuf>,
     /// Stop at the first node whose value or gradient becomes NaN or
     /// infinite (in any pass, training included), naming it (exit status 1).
     #[arg(long, conflicts_with = "network")]
@@ -130,8 +136,12 @@ fn write_graph(cli: &Cli, dot: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Writes the files `--dot`, `--svg` and `--plot` ask for.
-fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String> {
+/// Writes the files `--dot`, `--svg`, `--plot` and `--html` ask for.
+fn write_pictures(
+    cli: &Cli,
+    settings: Settings,
+    computed: &figures::Computed,
+) -> Result<(), String> {
     let t = cli.lang.texts();
     write_graph(cli, &computed.dot)?;
     if let Some(path) = &cli.plot {
@@ -160,6 +170,9 @@ fn write_pictures(cli: &Cli, computed: &figures::Computed) -> Result<(), String>
             pictures::PictureError::Write { .. } => e.to_string(),
             e => format!("cannot plot {}: {e}", path.display()),
         })?;
+    }
+    if let Some(path) = &cli.html {
+        page::write(path, settings)?;
     }
     Ok(())
 }
@@ -252,7 +265,7 @@ fn main() -> ExitCode {
         figures::compute(settings)
     };
     let figures = &computed.figures;
-    if let Err(message) = write_pictures(&cli, &computed) {
+    if let Err(message) = write_pictures(&cli, settings, &computed) {
         eprintln!("worked-example: {message}");
         return ExitCode::from(2);
     }
