@@ -88,3 +88,15 @@ fn the_install_line_uses_the_lock_file() {
         "the grad section must say `cargo install --path crates/cli --locked`"
     );
 }
+
+#[test]
+fn the_at_example() {
+    let command = "$ grad --at x=0,0.5,1 'x = 0; b = 2; y = sin(x)*x + b^2'\n";
+    let block = block_after("`--at NAME=VALUE,...` evaluates");
+    let shown = block
+        .strip_prefix(command)
+        .expect("the block starts with the command");
+    let (status, out, _) = common::grad(&["--at", "x=0,0.5,1", "x = 0; b = 2; y = sin(x)*x + b^2"]);
+    assert_eq!(status, 0);
+    assert_eq!(out, shown);
+}
