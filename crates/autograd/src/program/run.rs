@@ -28,8 +28,31 @@ impl Program {
         values[..*n_inputs].copy_from_slice(inputs);
         let first = *n_inputs + *n_constants;
         let (mut at, mut tail_at) = (0, 0);
+        // The last result and its slot: a step that reads it takes it from
+        // here, not through a store and a load it would wait on.
+        let (mut last, mut last_slot) = (0.0, usize::MAX);
         for (i, instruction) in instructions.iter().enumerate() {
             let n = instruction.arity as usize;
+            let tail = usize::from(instruction.tail);
+            if instruction.fixed && n == 1 && is_step(instruction.code) {
+                // A chain of scalar steps whose derivative was fixed when
+                // compiling (W3's `a * x + b`): only its value to compute.
+                let slot = (operands[at] & !NEEDED) as usize;
+                let x = if slot == last_slot {
+                    last
+                } else {
+                    values[slot]
+                };
+                let mut y = scalar_step(instruction.code, instruction.scalar, x);
+                for &(code, c) in &tails[tail_at..tail_at + tail] {
+                    y = scalar_step(code, c, y);
+                }
+                values[first + i] = y;
+                (last, last_slot) = (y, first + i);
+                at += 1;
+                tail_at += tail;
+                continue;
+            }
             let ops = &operands[at..at + n];
             let flows = &mut flows[at..at + n];
             let factors = &mut factors[at..at + n];
@@ -56,11 +79,11 @@ impl Program {
                     execute_out_of_line::<PARTIALS>(instruction, ops, out.0, out.1, &read)
                 )
             };
-            let tail = usize::from(instruction.tail);
             for &(code, c) in &tails[tail_at..tail_at + tail] {
                 y = scalar_step(code, c, y);
             }
             values[first + i] = y;
+            (last, last_slot) = (y, first + i);
             at += n;
             tail_at += tail;
         }
@@ -88,23 +111,38 @@ impl Program {
         let first = *n_inputs + *n_constants;
         adjoints[*output as usize] = 1.0;
         let mut at = operands.len();
+        // A one-operand instruction's share to the instruction right below
+        // it is the last that slot receives before it is read (nothing in
+        // between is left to add to it): kept here and added on reading, the
+        // same addition in the same order, without the store and load a
+        // chain would wait on.
+        let mut carried: Option<f64> = None;
         for (i, instruction) in instructions.iter().enumerate().rev() {
             let n = instruction.arity as usize;
             at -= n;
-            let g = std::mem::take(&mut adjoints[first + i]);
+            let mut g = std::mem::take(&mut adjoints[first + i]);
+            if let Some(share) = carried.take() {
+                g += share;
+            }
             // As the engine's sweep: nothing flows from a zero adjoint or a
             // node that needs no gradient.
             if g != 0.0 && instruction.needs_grad {
+                let below = (first + i).wrapping_sub(1);
                 let edges = operands[at..at + n]
                     .iter()
                     .zip(&flows[at..at + n])
                     .zip(&factors[at..at + n]);
                 for ((&operand, &flow), &factor) in edges {
                     let slot = (operand & !NEEDED) as usize;
-                    match flow {
-                        Flow::Times => adjoints[slot] += g * factor,
-                        Flow::Over => adjoints[slot] += g / factor,
-                        Flow::None => {}
+                    let share = match flow {
+                        Flow::Times => g * factor,
+                        Flow::Over => g / factor,
+                        Flow::None => continue,
+                    };
+                    if n == 1 && i > 0 && slot == below {
+                        carried = Some(share);
+                    } else {
+                        adjoints[slot] += share;
                     }
                 }
             }
@@ -114,6 +152,21 @@ impl Program {
         // A constant output's seed (an instruction's was cleared above).
         adjoints[*output as usize] = 0.0;
     }
+}
+
+/// Whether `code` is a scalar step [`scalar_step`] computes.
+fn is_step(code: Code) -> bool {
+    matches!(
+        code,
+        Code::AddScalar
+            | Code::ScalarAdd
+            | Code::SubScalar
+            | Code::ScalarSub
+            | Code::MulScalar
+            | Code::ScalarMul
+            | Code::DivScalar
+            | Code::Neg
+    )
 }
 
 /// A fused scalar step, as [`rules::eval`] computes it.
