@@ -442,3 +442,84 @@ fn a_sum_of_products_that_would_add_to_one_adjoint_twice_stays_apart() {
         );
     }
 }
+
+#[test]
+fn replays_at_zeros_infinities_nans_and_extremes_give_the_bits_of_recording_there() {
+    // Graphs of every kind of step fusion takes, and ops with kinks.
+    let graphs: [for<'t> fn(&'t Tape, &[Var<'t>]) -> Var<'t>; 4] = [
+        |_, v| (0.999999 * v[0] + 1e-6) * v[1] - v[0] / 3.0,
+        |t, v| (t.dot(&[v[0], v[1]], &[v[1], v[2]]) + v[2]).tanh() * 2.0 + 1.0,
+        |_, v| (v[0] * v[1]).relu() + (v[2] - v[0]).abs() + v[1].max(v[2]),
+        |_, v| ((v[0] * v[1] + v[2]).sigmoid() - 0.5).powi(2) / v[2].sqrt(),
+    ];
+    let special = [
+        0.0,
+        -0.0,
+        1e-310,
+        -1e-310,
+        1e300,
+        -1e300,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        1.0,
+    ];
+    for (g, graph) in graphs.iter().enumerate() {
+        let tape = Tape::new();
+        let vars = [tape.var(0.3), tape.var(-0.7), tape.var(1.9)];
+        let mut program = tape.compile(&vars, graph(&tape, &vars));
+        for &a in &special {
+            for &b in &special {
+                let at = [a, b, b.abs() + 0.5];
+                let mut gradient = [0.0; 3];
+                let value = program.gradient(&at, &mut gradient);
+                let fresh = Tape::new();
+                let v = at.map(|x| fresh.var(x));
+                let out = graph(&fresh, &v);
+                let grads = out.backward();
+                assert!(same(value, out.value()), "graph {g} at {at:?}: value");
+                for k in 0..3 {
+                    assert!(
+                        same(gradient[k], grads.wrt(v[k])),
+                        "graph {g} at {at:?}: ∂/∂x{k} {} vs {}",
+                        gradient[k],
+                        grads.wrt(v[k])
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_replay_that_panics_half_way_leaves_the_program_usable() {
+    let picky = autograd::CustomOp::unary(
+        "picky",
+        |x| {
+            assert!(x < 10.0, "picky: {x} is too large");
+            x * x
+        },
+        |x, _| 2.0 * x,
+    );
+    let tape = Tape::new();
+    let (x, y) = (tape.var(1.0), tape.var(2.0));
+    let f = (picky.apply(&[x * y]) + y).sin();
+    let mut program = tape.compile(&[x, y], f);
+    let mut gradient = [0.0; 2];
+    let m = panic_message(|| {
+        program.gradient(&[20.0, 1.0], &mut gradient);
+    });
+    assert!(m.contains("too large"), "{m}");
+    for at in [[0.5, 3.0], [1.5, -2.0]] {
+        let value = program.gradient(&at, &mut gradient);
+        let fresh = Tape::new();
+        let (a, b) = (fresh.var(at[0]), fresh.var(at[1]));
+        let g = (picky.apply(&[a * b]) + b).sin();
+        let grads = g.backward();
+        assert_eq!(value.to_bits(), g.value().to_bits());
+        assert_eq!(
+            gradient.map(f64::to_bits),
+            [grads.wrt(a).to_bits(), grads.wrt(b).to_bits()]
+        );
+    }
+}
