@@ -115,7 +115,8 @@ impl Program {
         // it is the last that slot receives before it is read (nothing in
         // between is left to add to it): kept here and added on reading, the
         // same addition in the same order, without the store and load a
-        // chain would wait on.
+        // chain would wait on. (With more operands, two could reach that
+        // slot, and their order would matter.)
         let mut carried: Option<f64> = None;
         for (i, instruction) in instructions.iter().enumerate().rev() {
             let n = instruction.arity as usize;
@@ -128,6 +129,21 @@ impl Program {
             // node that needs no gradient.
             if g != 0.0 && instruction.needs_grad {
                 let below = (first + i).wrapping_sub(1);
+                if n == 1 {
+                    // One operand (a chain's step): no slices to walk.
+                    let slot = (operands[at] & !NEEDED) as usize;
+                    let share = match flows[at] {
+                        Flow::Times => g * factors[at],
+                        Flow::Over => g / factors[at],
+                        Flow::None => continue,
+                    };
+                    if i > 0 && slot == below {
+                        carried = Some(share);
+                    } else {
+                        adjoints[slot] += share;
+                    }
+                    continue;
+                }
                 let edges = operands[at..at + n]
                     .iter()
                     .zip(&flows[at..at + n])
@@ -139,11 +155,7 @@ impl Program {
                         Flow::Over => g / factor,
                         Flow::None => continue,
                     };
-                    if n == 1 && i > 0 && slot == below {
-                        carried = Some(share);
-                    } else {
-                        adjoints[slot] += share;
-                    }
+                    adjoints[slot] += share;
                 }
             }
         }
