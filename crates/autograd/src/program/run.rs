@@ -129,8 +129,9 @@ impl Program {
             // node that needs no gradient.
             if g != 0.0 && instruction.needs_grad {
                 let below = (first + i).wrapping_sub(1);
-                if n == 1 {
-                    // One operand (a chain's step): no slices to walk.
+                if n == 1 && instruction.fixed {
+                    // One operand, its factor fixed (a chain's step): no
+                    // slices to walk.
                     let slot = (operands[at] & !NEEDED) as usize;
                     let share = match flows[at] {
                         Flow::Times => g * factors[at],
@@ -155,7 +156,11 @@ impl Program {
                         Flow::Over => g / factor,
                         Flow::None => continue,
                     };
-                    adjoints[slot] += share;
+                    if n == 1 && i > 0 && slot == below {
+                        carried = Some(share);
+                    } else {
+                        adjoints[slot] += share;
+                    }
                 }
             }
         }
