@@ -62,22 +62,7 @@ impl<'a> Dot<'a> {
 
 /// A number as the picture shows it: up to 6 significant digits.
 fn short(x: f64) -> String {
-    if x == 0.0 || x.is_nan() || x.is_infinite() {
-        return x.to_string();
-    }
-    let magnitude = x.abs().log10().floor();
-    if (-4.0..6.0).contains(&magnitude) {
-        let decimals = (5.0 - magnitude).max(0.0) as usize;
-        let text = format!("{x:.decimals$}");
-        let text = if text.contains('.') {
-            text.trim_end_matches('0').trim_end_matches('.').to_owned()
-        } else {
-            text
-        };
-        if text == "-0" { "0".to_owned() } else { text }
-    } else {
-        format!("{x:.5e}")
-    }
+    crate::number::Short(x).to_string()
 }
 
 /// Escapes a label for a double-quoted DOT string.

@@ -187,7 +187,7 @@ pub use gradients::Gradients;
 pub use higher::{hessian, hvp, hvp_reverse_over_reverse};
 pub use jacobian::{jacobian, jacobian_fwd, jacobian_rev};
 pub use name::Name;
-pub use number::Shortest;
+pub use number::{Short, Shortest};
 pub use op::{Call, Op, Primitive, ScalarSide};
 pub use program::Program;
 pub use tape::{Mark, Tape};

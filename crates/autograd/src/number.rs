@@ -42,6 +42,46 @@ impl fmt::Display for Shortest {
     }
 }
 
+/// An `f64` with up to 6 significant digits, as the graph pictures label
+/// their boxes ([`Var::dot`](crate::Var::dot)): `0.59327`, `0.000438568`,
+/// `1.23457e6`; zero, infinities and NaN as [`Shortest`] prints them. For
+/// reading at a glance; [`Shortest`] is the exact form.
+///
+/// # Examples
+///
+/// ```
+/// use autograd::Short;
+///
+/// assert_eq!(Short(0.593269992107187).to_string(), "0.59327");
+/// assert_eq!(Short(-0.019049118258278).to_string(), "-0.0190491");
+/// assert_eq!(Short(1234567.0).to_string(), "1.23457e6");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Short(pub f64);
+
+impl fmt::Display for Short {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let x = self.0;
+        if x == 0.0 || x.is_nan() || x.is_infinite() {
+            return f.pad(&x.to_string());
+        }
+        let magnitude = x.abs().log10().floor();
+        let text = if (-4.0..6.0).contains(&magnitude) {
+            let decimals = (5.0 - magnitude).max(0.0) as usize;
+            let text = format!("{x:.decimals$}");
+            let text = if text.contains('.') {
+                text.trim_end_matches('0').trim_end_matches('.').to_owned()
+            } else {
+                text
+            };
+            if text == "-0" { "0".to_owned() } else { text }
+        } else {
+            format!("{x:.5e}")
+        };
+        f.pad(&text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Shortest;

@@ -20,22 +20,8 @@ pub(crate) fn exact(x: f64) -> String {
 /// `x` with up to 6 significant digits, as the graph pictures label their
 /// boxes (`Var::dot`): `0.59327`, `0.000438568`, `1.23457e6`.
 pub(crate) fn short(x: f64) -> String {
-    if x == 0.0 || x.is_nan() || x.is_infinite() {
-        return autograd::Shortest(if x == 0.0 { 0.0 } else { x }).to_string();
-    }
-    let magnitude = x.abs().log10().floor();
-    if (-4.0..6.0).contains(&magnitude) {
-        let decimals = (5.0 - magnitude).max(0.0) as usize;
-        let text = format!("{x:.decimals$}");
-        let text = if text.contains('.') {
-            text.trim_end_matches('0').trim_end_matches('.').to_owned()
-        } else {
-            text
-        };
-        if text == "-0" { "0".to_owned() } else { text }
-    } else {
-        format!("{x:.5e}")
-    }
+    // As the pictures, but a negative zero reads as 0 on the page.
+    autograd::Short(if x == 0.0 { 0.0 } else { x }).to_string()
 }
 
 #[cfg(test)]
