@@ -203,29 +203,55 @@ impl Gradients {
             .get(output + 1)
             .map_or(edges.len(), |next| next.edge_start as usize);
         let records = &arena.nodes[..=output];
+        // The adjoint of the node being visited and of the one right below
+        // it are carried in registers: the node below is most often a parent
+        // (a chain of steps), and going through memory would make every
+        // step wait for the store of the one before. `below` starts as what
+        // the nodes above gave it and takes this node's shares in the order
+        // `adjoints[i - 1] +=` would, so the bits are the same.
+        let mut g = adjoints[output];
         for (i, node) in records.iter().enumerate().rev() {
             let start = node.edge_start as usize;
-            let g = adjoints[i];
+            adjoints[i] = g;
+            let below_index = i.wrapping_sub(1);
+            let mut below = if i > 0 { adjoints[below_index] } else { 0.0 };
             // Nothing flows from a node with a zero adjoint (it is not
             // upstream of the output) or from one that needs no gradient.
             if g != 0.0 && node.needs_grad {
                 let parents = &edges[start..end];
+                let mut shares = Shares {
+                    adjoints: &mut *adjoints,
+                    below,
+                    below_index,
+                };
                 // The common ops inline here, each with its code a constant so
                 // that only its own rule is compiled into the loop; the rest
                 // out of line, so that their rules (and their calls into
-                // libm) do not cost the loop its registers.
-                let vjp = |code, adjoints: &mut [f64]| {
-                    node_vjp::<CHECK>(code, node, parents, records, adjoints, g)
+                // libm) do not cost the loop its registers. They get the
+                // adjoints in memory only: a pointer to `below` would keep
+                // it out of a register on every path.
+                let vjp = |code, shares: &mut Shares<'_>| {
+                    node_vjp::<CHECK>(code, node, parents, records, shares, g)
                 };
-                let bad = inline_common!(
-                    node.code,
-                    vjp(adjoints),
-                    node_vjp_out_of_line::<CHECK>(arena, node, parents, records, adjoints, g)
-                );
+                let bad = inline_common!(node.code, vjp(&mut shares), {
+                    let mut in_memory = shares.spill();
+                    let bad = node_vjp_out_of_line::<CHECK>(
+                        arena,
+                        node,
+                        parents,
+                        records,
+                        &mut in_memory,
+                        g,
+                    );
+                    shares.reload();
+                    bad
+                });
+                below = shares.below;
                 if let Some(flow) = bad {
                     return Some((i, flow));
                 }
             }
+            g = below;
             end = start;
         }
         None
@@ -236,14 +262,14 @@ impl Gradients {
 /// the common ops: each reaches the rules as a constant, so that a sweep
 /// compiles only their own rules into its loop (the forward sweep too).
 macro_rules! inline_common {
-    ($code:expr, $rule:ident($args:ident), $otherwise:expr) => {
+    ($code:expr, $rule:ident($args:expr), $otherwise:expr) => {
         inline_common!(@codes $code, $rule($args), $otherwise, [
             Var, Add, Sub, Mul, Div, AddScalar, ScalarAdd, SubScalar, ScalarSub, MulScalar,
             ScalarMul, DivScalar, ScalarDiv, Powi, Neg, Exp, Ln, Sqrt, Sigmoid, Tanh, Relu, Sum,
             Dot
         ])
     };
-    (@codes $code:expr, $rule:ident($args:ident), $otherwise:expr, [$($common:ident),* $(,)?]) => {
+    (@codes $code:expr, $rule:ident($args:expr), $otherwise:expr, [$($common:ident),* $(,)?]) => {
         match $code {
             $(Code::$common => $rule(Code::$common, $args),)*
             _ => $otherwise,
@@ -261,7 +287,7 @@ fn node_vjp<const CHECK: bool>(
     node: &Node,
     parents: &[u32],
     records: &[Node],
-    adjoints: &mut [f64],
+    shares: &mut Shares<'_>,
     g: f64,
 ) -> Option<Flow> {
     let mut bad = None;
@@ -285,7 +311,7 @@ fn node_vjp<const CHECK: bool>(
                     contribution,
                 });
             }
-            adjoints[parents[k] as usize] += contribution;
+            shares.add(parents[k] as usize, contribution);
         },
     );
     bad
@@ -302,13 +328,13 @@ fn node_vjp_out_of_line<const CHECK: bool>(
     node: &Node,
     parents: &[u32],
     records: &[Node],
-    adjoints: &mut [f64],
+    shares: &mut Shares<'_>,
     g: f64,
 ) -> Option<Flow> {
     if node.code == Code::Custom {
-        return custom_vjp::<CHECK>(arena, node, parents, adjoints, g);
+        return custom_vjp::<CHECK>(arena, node, parents, shares, g);
     }
-    node_vjp::<CHECK>(node.code, node, parents, records, adjoints, g)
+    node_vjp::<CHECK>(node.code, node, parents, records, shares, g)
 }
 
 /// [`node_vjp`] for a custom op, from its definition's partials.
@@ -316,7 +342,7 @@ fn custom_vjp<const CHECK: bool>(
     arena: &Arena,
     node: &Node,
     parents: &[u32],
-    adjoints: &mut [f64],
+    shares: &mut Shares<'_>,
     g: f64,
 ) -> Option<Flow> {
     let mut bad = None;
@@ -337,11 +363,51 @@ fn custom_vjp<const CHECK: bool>(
                     contribution,
                 });
             }
-            adjoints[parent] += contribution;
+            shares.add(parent, contribution);
         });
     bad
 }
 
+/// Where a node's shares of its adjoint go: the adjoints in memory, but the
+/// node right below's in a register.
+struct Shares<'a> {
+    adjoints: &'a mut [f64],
+    /// The adjoint of the node at `below_index` so far.
+    below: f64,
+    below_index: usize,
+}
+
+impl Shares<'_> {
+    #[inline(always)]
+    fn add(&mut self, parent: usize, contribution: f64) {
+        if parent == self.below_index {
+            self.below += contribution;
+        } else {
+            self.adjoints[parent] += contribution;
+        }
+    }
+
+    /// The same shares with every adjoint in memory, `below` written there.
+    #[inline(always)]
+    fn spill(&mut self) -> Shares<'_> {
+        if let Some(slot) = self.adjoints.get_mut(self.below_index) {
+            *slot = self.below;
+        }
+        Shares {
+            adjoints: &mut *self.adjoints,
+            below: 0.0,
+            below_index: usize::MAX,
+        }
+    }
+
+    /// Takes `below` back from memory after [`Shares::spill`].
+    #[inline(always)]
+    fn reload(&mut self) {
+        if let Some(&slot) = self.adjoints.get(self.below_index) {
+            self.below = slot;
+        }
+    }
+}
 impl Index<Var<'_>> for Gradients {
     type Output = f64;
 
