@@ -842,13 +842,13 @@ impl Tape {
         self.check_same_tape(x, "an operation was given");
         let mut state = self.write();
         let px = state.position(x);
-        let parent = state.arena.nodes[px as usize];
-        let (value, scalar) = rules::eval(code, scalar, 1, |_| parent.value);
+        let xv = state.value_of(x, px);
+        let (value, scalar) = rules::eval(code, scalar, 1, |_| xv);
         let node = Pending {
             code,
             scalar,
             value,
-            needs_grad: parent.needs_grad && code.passes_gradient(),
+            needs_grad: x.needs_grad && code.passes_gradient(),
         };
         state.record(self, node, [px], Location::caller())
     }
@@ -861,17 +861,13 @@ impl Tape {
         self.check_same_tape(b, "an operation was given");
         let mut state = self.write();
         let (pa, pb) = (state.position(a), state.position(b));
-        let (na, nb) = (
-            state.arena.nodes[pa as usize],
-            state.arena.nodes[pb as usize],
-        );
-        let (value, scalar) =
-            rules::eval(code, 0.0, 2, |k| if k == 0 { na.value } else { nb.value });
+        let (va, vb) = (state.value_of(a, pa), state.value_of(b, pb));
+        let (value, scalar) = rules::eval(code, 0.0, 2, |k| if k == 0 { va } else { vb });
         let node = Pending {
             code,
             scalar,
             value,
-            needs_grad: na.needs_grad || nb.needs_grad,
+            needs_grad: a.needs_grad || b.needs_grad,
         };
         state.record(self, node, [pa, pb], Location::caller())
     }
@@ -927,10 +923,18 @@ impl State {
 
     /// A handle to the live node at `position`.
     pub(crate) fn var<'t>(&self, tape: &'t Tape, position: u32) -> Var<'t> {
-        Var {
-            tape,
-            segment: self.history.segment_at(position),
-            index: position,
+        let node = &self.arena.nodes[position as usize];
+        Var::new(tape, self.history.segment_at(position), position, node)
+    }
+
+    /// The value of the live node `var` at `position`: the one it carries,
+    /// unless it is a leaf, whose value may have changed since.
+    #[inline(always)]
+    pub(crate) fn value_of(&self, var: Var<'_>, position: u32) -> f64 {
+        if var.fixed {
+            var.value
+        } else {
+            self.arena.nodes[position as usize].value
         }
     }
 
@@ -1038,11 +1042,15 @@ impl State {
         edge_start: usize,
     ) -> Var<'t> {
         self.arena.push_node(node, edge_start);
-        let segment = self.history.append(position, !node.code.is_leaf());
+        let computed = !node.code.is_leaf();
+        let segment = self.history.append(position, computed);
         Var {
             tape,
             segment,
             index: position,
+            needs_grad: node.needs_grad,
+            fixed: computed,
+            value: if computed { node.value } else { 0.0 },
         }
     }
 

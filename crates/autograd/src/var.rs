@@ -15,8 +15,9 @@ use crate::trace::Trace;
 
 /// A handle to one node of a [`Tape`]: a leaf, or the result of an operation.
 ///
-/// `Var` is `Copy` and small: a tape reference, the node's position, and the
-/// generational key that proves the node still exists.
+/// `Var` is `Copy` and small (32 bytes): a tape reference, the node's
+/// position, the generational key that proves the node still exists, and,
+/// for a computed node, its value, which never changes while the node lives.
 /// Arithmetic reads like math: `+ - * /` and unary `-` work between two
 /// `Var`s and between a `Var` and an `f64` on either side, and each records
 /// one node. The methods below add the elementary functions, and inspect
@@ -52,9 +53,36 @@ pub struct Var<'t> {
     pub(crate) tape: &'t Tape,
     pub(crate) segment: SegmentKey,
     pub(crate) index: u32,
+    /// Whether the node depends on a [`Tape::var`] leaf (never changes).
+    pub(crate) needs_grad: bool,
+    /// Whether `value` is the node's: a computed node's value never
+    /// changes while it is live, a leaf's can (`Tape::set_value`).
+    pub(crate) fixed: bool,
+    /// The node's value when `fixed`, else 0. Carried so that an op reads
+    /// its operands from registers, not from the record just written: in
+    /// a chain of ops every step would wait for that store (see `Tape::unary`).
+    pub(crate) value: f64,
 }
 
 impl<'t> Var<'t> {
+    /// The handle to `node`, live at `index` of `segment`.
+    pub(crate) fn new(
+        tape: &'t Tape,
+        segment: SegmentKey,
+        index: u32,
+        node: &crate::arena::Node,
+    ) -> Self {
+        let fixed = !node.code.is_leaf();
+        Var {
+            tape,
+            segment,
+            index,
+            needs_grad: node.needs_grad,
+            fixed,
+            value: if fixed { node.value } else { 0.0 },
+        }
+    }
+
     /// The node's value.
     #[must_use]
     #[inline]
