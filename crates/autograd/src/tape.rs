@@ -894,6 +894,16 @@ impl Tape {
     }
 }
 
+/// `evaluate()`, in a function of its own. An n-ary node's value is a loop
+/// (a sum, a dot product); inlined beside the node's push, whose growing
+/// path is a call, the compiler kept the running total in a stack slot
+/// through the whole loop, a store and a load per term on the chain of
+/// additions. Here it stays in a register.
+#[inline(never)]
+fn apart<R>(evaluate: impl FnOnce() -> R) -> R {
+    evaluate()
+}
+
 /// The panic for a `Var` from another tape.
 #[cold]
 #[inline(never)]
@@ -1014,12 +1024,14 @@ impl State {
             }
         };
         let arena = &mut self.arena;
-        let (value, scalar) = evaluate(
-            &arena.nodes,
-            &arena.edges[edge_start..],
-            &mut arena.customs,
-            position,
-        );
+        let (value, scalar) = apart(|| {
+            evaluate(
+                &arena.nodes,
+                &arena.edges[edge_start..],
+                &mut arena.customs,
+                position,
+            )
+        });
         let node = Pending {
             code,
             scalar,
