@@ -323,3 +323,39 @@ fn leaves_set_in_a_training_loop_never_see_a_refusal() {
     }
     assert!(w.iter().all(|v| (v.value() - 1.0).abs() < 1e-4));
 }
+
+// A `Var` carries its computed node's value, so that ops read operands
+// from registers: a copy of a leaf's handle made before the leaf changed
+// must still read the new value, and a handle to a dropped node must never
+// lend its carried value to the node recorded in its place.
+#[test]
+fn handles_copied_before_a_change_or_a_rewind_never_use_an_old_value() {
+    let t = Tape::new();
+    let w = t.var(1.0);
+    let c = t.constant(10.0);
+    let (w_copy, c_copy) = (w, c);
+    let m = t.mark();
+    let old = (w * 2.0) + c; // 12
+    assert_eq!(old.value(), 12.0);
+    let old_position = old.index();
+    t.rewind(m);
+    t.set_value(w, 5.0);
+    t.set_value(c, 20.0);
+    // Every op kind reads the leaves' new values through the old copies.
+    assert_eq!((w_copy * 2.0).value(), 10.0);
+    assert_eq!((w_copy * c_copy).value(), 100.0);
+    assert_eq!(t.sum([w_copy, c_copy]).value(), 25.0);
+    assert_eq!(t.dot(&[w_copy], &[c_copy]).value(), 100.0);
+    t.rewind(m);
+    let new = (w_copy * 2.0) + c_copy; // 30, at the position `old` had
+    assert_eq!(new.index(), old_position);
+    assert_eq!(new.value(), 30.0);
+    let message = panic_message(|| {
+        let _ = old * 1.0;
+    });
+    assert!(message.contains("rewind"), "{message}");
+    // A handle found by position carries the node's value too.
+    let found = t.node(new.index()).unwrap();
+    assert_eq!((found + 1.0).value(), 31.0);
+    assert_eq!(found.backward().wrt(w), 2.0);
+}
