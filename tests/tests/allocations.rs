@@ -172,6 +172,31 @@ fn steps_through_a_custom_op_allocate_nothing_after_the_first() {
     assert_eq!(count, 0, "{count} allocations in 1000 steps");
 }
 
+/// The code users write first: a new tape, `backward()` and a new gradient
+/// store every step. The dropped tape and store leave their memory to the
+/// next ones on the thread.
+#[test]
+fn a_fresh_tape_and_backward_every_step_allocate_nothing_after_the_first() {
+    let mut weights = [0.5, -0.25];
+    let mut step = || {
+        let tape = Tape::new();
+        let w = [tape.var(weights[0]), tape.var(weights[1])];
+        let loss = (w[0] * 3.0 + w[1]).tanh().powi(2) + tape.sum(w) * 0.5;
+        let grads = loss.backward();
+        for (weight, &leaf) in weights.iter_mut().zip(&w) {
+            *weight -= 0.1 * grads.wrt(leaf);
+        }
+    };
+    step();
+    let count = allocations_during(|| {
+        for _ in 0..1000 {
+            step();
+        }
+    });
+    assert_eq!(count, 0, "{count} allocations in 1000 fresh steps");
+    assert!(weights.iter().all(|w| w.is_finite()));
+}
+
 #[test]
 fn the_counter_sees_allocations() {
     let count = allocations_during(|| drop(std::hint::black_box(vec![1u8; 64])));

@@ -191,6 +191,10 @@ impl Gradients {
     ) -> Option<(usize, Flow)> {
         self.snapshot = Snapshot::taken(tape_id, state);
         let arena = &state.arena;
+        if self.adjoints.capacity() == 0 {
+            // A new store: the memory a dropped one left, if any.
+            self.adjoints = crate::pool::take_adjoints();
+        }
         let adjoints = &mut self.adjoints;
         adjoints.clear();
         adjoints.resize(output + 1, 0.0);
@@ -408,6 +412,13 @@ impl Shares<'_> {
         }
     }
 }
+impl Drop for Gradients {
+    /// Leaves the adjoints' memory for the next store swept on this thread.
+    fn drop(&mut self) {
+        crate::pool::give_adjoints(std::mem::take(&mut self.adjoints));
+    }
+}
+
 impl Index<Var<'_>> for Gradients {
     type Output = f64;
 

@@ -58,7 +58,9 @@ impl Moment {
 
 /// Which nodes are live, in which segment, and which of them are computed.
 pub(crate) struct History {
-    segments: SlotMap<SegmentKey, Segment>,
+    /// `None` only in a history no tape uses yet ([`History::default`]):
+    /// a `SlotMap` allocates even when empty.
+    segments: Option<SlotMap<SegmentKey, Segment>>,
     /// Each live segment's first position and key, in order.
     starts: Vec<(u32, SegmentKey)>,
     /// The segment new nodes join: the last one, always open, perhaps
@@ -77,7 +79,7 @@ pub(crate) struct History {
 impl Default for History {
     fn default() -> Self {
         History {
-            segments: SlotMap::with_key(),
+            segments: None,
             starts: Vec::new(),
             open: SegmentKey::default(),
             opened: 0,
@@ -90,11 +92,24 @@ impl History {
     /// Empties the history, keeping its memory, and opens the segment the
     /// first nodes join.
     pub(crate) fn clear(&mut self) {
-        self.segments.clear();
+        self.segments.get_or_insert_with(SlotMap::with_key).clear();
         self.starts.clear();
         self.opened = 0;
         self.lowest_computed = u32::MAX;
         self.open_segment(0);
+    }
+
+    #[inline]
+    fn segments(&self) -> &SlotMap<SegmentKey, Segment> {
+        self.segments
+            .as_ref()
+            .expect("internal error: a tape's history was cleared before use")
+    }
+
+    fn segments_mut(&mut self) -> &mut SlotMap<SegmentKey, Segment> {
+        self.segments
+            .as_mut()
+            .expect("internal error: a tape's history was cleared before use")
     }
 
     /// Whether the node at `index` of `segment` is still live.
@@ -103,7 +118,7 @@ impl History {
         // Every node of the open segment is live: nothing has cut it yet.
         self.open == segment
             || self
-                .segments
+                .segments()
                 .get(segment)
                 .is_some_and(|segment| index < segment.end)
     }
@@ -115,7 +130,7 @@ impl History {
         if self.open == segment {
             return Some(self.opened - 1);
         }
-        self.segments
+        self.segments()
             .get(segment)
             .filter(|segment| index < segment.end)
             .map(|segment| segment.ordinal)
@@ -132,9 +147,10 @@ impl History {
 
     /// Opens the segment the nodes from `start` on join.
     fn open_segment(&mut self, start: u32) {
-        let segment = self.segments.insert(Segment {
+        let ordinal = self.opened;
+        let segment = self.segments_mut().insert(Segment {
             end: u32::MAX,
-            ordinal: self.opened,
+            ordinal,
         });
         self.opened += 1;
         self.starts.push((start, segment));
@@ -176,11 +192,11 @@ impl History {
         // the cut runs through ends there. New nodes join a new segment.
         while let Some(&(start, segment)) = self.starts.last() {
             if start < cut {
-                let kept = &mut self.segments[segment];
+                let kept = &mut self.segments_mut()[segment];
                 kept.end = kept.end.min(cut);
                 break;
             }
-            self.segments.remove(segment);
+            self.segments_mut().remove(segment);
             self.starts.pop();
         }
         self.open_segment(cut);
@@ -220,7 +236,7 @@ impl History {
 
     #[cfg(test)]
     pub(crate) fn segment_count(&self) -> usize {
-        debug_assert_eq!(self.segments.len(), self.starts.len());
-        self.segments.len()
+        debug_assert_eq!(self.segments().len(), self.starts.len());
+        self.segments().len()
     }
 }

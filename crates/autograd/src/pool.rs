@@ -1,5 +1,6 @@
 //! Buffers a dropped tape leaves for the next one made on the same thread,
-//! so that a fresh tape per step costs no allocation.
+//! and the adjoints a dropped gradient store leaves for the next sweep, so
+//! that a fresh tape and a fresh `backward()` per step cost no allocation.
 
 use std::cell::Cell;
 
@@ -20,6 +21,7 @@ pub(crate) struct Buffers {
 
 thread_local! {
     static SPARE: Cell<Option<Buffers>> = const { Cell::new(None) };
+    static SPARE_ADJOINTS: Cell<Vec<f64>> = const { Cell::new(Vec::new()) };
 }
 
 /// The buffers the last tape dropped on this thread left, or new ones.
@@ -45,4 +47,20 @@ pub(crate) fn give(mut buffers: Buffers) {
     // During thread teardown the slot may be gone; then the buffers are
     // simply freed.
     let _ = SPARE.try_with(|slot| slot.set(Some(buffers)));
+}
+
+/// The adjoints the last gradient store dropped on this thread left (empty,
+/// perhaps with no room).
+pub(crate) fn take_adjoints() -> Vec<f64> {
+    SPARE_ADJOINTS.try_with(Cell::take).unwrap_or_default()
+}
+
+/// Keeps a dropped gradient store's adjoints for the next sweep, unless
+/// they are large.
+pub(crate) fn give_adjoints(mut adjoints: Vec<f64>) {
+    if adjoints.capacity() == 0 || adjoints.capacity() * size_of::<f64>() > LIMIT_BYTES {
+        return;
+    }
+    adjoints.clear();
+    let _ = SPARE_ADJOINTS.try_with(|slot| slot.set(adjoints));
 }
