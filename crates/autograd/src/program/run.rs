@@ -34,50 +34,63 @@ impl Program {
         for (i, instruction) in instructions.iter().enumerate() {
             let n = instruction.arity as usize;
             let tail = usize::from(instruction.tail);
-            if instruction.fixed && n == 1 && is_step(instruction.code) {
-                // A chain of scalar steps whose derivative was fixed when
-                // compiling (W3's `a * x + b`): only its value to compute.
+            // One operand's value, from the last result if it is that.
+            let one = |values: &[f64]| {
                 let slot = (operands[at] & !NEEDED) as usize;
-                let x = if slot == last_slot {
+                if slot == last_slot {
                     last
                 } else {
                     values[slot]
-                };
-                let mut y = scalar_step(instruction.code, instruction.scalar, x);
-                for &(code, c) in &tails[tail_at..tail_at + tail] {
-                    y = scalar_step(code, c, y);
                 }
-                values[first + i] = y;
-                (last, last_slot) = (y, first + i);
-                at += 1;
-                tail_at += tail;
-                continue;
-            }
-            let ops = &operands[at..at + n];
-            let flows = &mut flows[at..at + n];
-            let factors = &mut factors[at..at + n];
-            let known = &values[..first + i];
-            let read = |k: usize| known[(ops[k] & !NEEDED) as usize];
-            let mut y = if instruction.code == Code::Custom {
-                custom::<PARTIALS>(
-                    &customs[instruction.scalar as usize],
-                    instruction,
-                    ops,
-                    flows,
-                    factors,
-                    read,
-                    scratch,
-                )
-            } else {
-                let out = (flows, factors);
+            };
+            let mut y = if instruction.fixed && n == 1 && is_step(instruction.code) {
+                // A chain of scalar steps whose derivative was fixed when
+                // compiling (W3's `a * x + b`): only its value to compute.
+                scalar_step(instruction.code, instruction.scalar, one(values))
+            } else if n == 1 && instruction.code != Code::Custom {
+                // One operand whose factor the replay computes (sigmoid,
+                // powi): one-element slices, the value read once.
+                let x = one(values);
+                let ops = std::slice::from_ref(&operands[at]);
+                let out = (
+                    std::slice::from_mut(&mut flows[at]),
+                    std::slice::from_mut(&mut factors[at]),
+                );
                 let step = |code, (flows, factors): (&mut [Flow], &mut [f64])| {
-                    execute::<PARTIALS>(code, instruction, ops, flows, factors, read)
+                    execute::<PARTIALS>(code, instruction, ops, flows, factors, |_| x)
                 };
                 inline_common!(
                     instruction.code,
                     step(out),
-                    execute_out_of_line::<PARTIALS>(instruction, ops, out.0, out.1, &read)
+                    execute_out_of_line::<PARTIALS>(instruction, ops, out.0, out.1, &|_| x)
                 )
+            } else {
+                let ops = &operands[at..at + n];
+                let flows = &mut flows[at..at + n];
+                let factors = &mut factors[at..at + n];
+                let known = &values[..first + i];
+                let read = |k: usize| known[(ops[k] & !NEEDED) as usize];
+                if instruction.code == Code::Custom {
+                    custom::<PARTIALS>(
+                        &customs[instruction.scalar as usize],
+                        instruction,
+                        ops,
+                        flows,
+                        factors,
+                        read,
+                        scratch,
+                    )
+                } else {
+                    let out = (flows, factors);
+                    let step = |code, (flows, factors): (&mut [Flow], &mut [f64])| {
+                        execute::<PARTIALS>(code, instruction, ops, flows, factors, read)
+                    };
+                    inline_common!(
+                        instruction.code,
+                        step(out),
+                        execute_out_of_line::<PARTIALS>(instruction, ops, out.0, out.1, &read)
+                    )
+                }
             };
             for &(code, c) in &tails[tail_at..tail_at + tail] {
                 y = scalar_step(code, c, y);
