@@ -462,7 +462,7 @@ impl Tape {
             a.len(),
             b.len()
         );
-        let push = |history: &History, nodes: &[Node], edges: &mut Vec<u32>| {
+        let push = |history: &History, _: &[Node], edges: &mut Vec<u32>| {
             let edge_start = edges.len();
             edges.reserve(2 * a.len());
             let usable = |var: Var<'_>| {
@@ -473,9 +473,9 @@ impl Tape {
                 if !(usable(x) && usable(y)) {
                     break;
                 }
-                edges.push(x.index);
-                edges.push(y.index);
-                needing |= nodes[x.index as usize].needs_grad | nodes[y.index as usize].needs_grad;
+                // A pair at a time: one check for room, not two.
+                edges.extend_from_slice(&[x.index, y.index]);
+                needing |= x.needs_grad | y.needs_grad;
             }
             let k = (edges.len() - edge_start) / 2;
             if k == a.len() {
