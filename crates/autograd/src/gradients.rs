@@ -213,18 +213,22 @@ impl Gradients {
         // step wait for the store of the one before. `below` starts as what
         // the nodes above gave it and takes this node's shares in the order
         // `adjoints[i - 1] +=` would, so the bits are the same.
+        // A node's parents come before it, so its shares go to the
+        // adjoints below its own.
         let mut g = adjoints[output];
-        for (i, node) in records.iter().enumerate().rev() {
+        for i in (0..=output).rev() {
+            let node = &records[i];
             let start = node.edge_start as usize;
-            adjoints[i] = g;
+            let (lower, own) = adjoints.split_at_mut(i);
+            own[0] = g;
             let below_index = i.wrapping_sub(1);
-            let mut below = if i > 0 { adjoints[below_index] } else { 0.0 };
+            let mut below = lower.last().copied().unwrap_or(0.0);
             // Nothing flows from a node with a zero adjoint (it is not
             // upstream of the output) or from one that needs no gradient.
             if g != 0.0 && node.needs_grad {
                 let parents = &edges[start..end];
                 let mut shares = Shares {
-                    adjoints: &mut *adjoints,
+                    adjoints: lower,
                     below,
                     below_index,
                 };
