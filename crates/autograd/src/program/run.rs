@@ -227,6 +227,21 @@ fn execute<const PARTIALS: bool>(
     read: impl Fn(usize) -> f64,
 ) -> f64 {
     let arity = ops.len();
+    if PARTIALS && instruction.needs_grad && code == Code::Dot && arity >= 2 {
+        // A dot product's value and factors in one pass over its operands:
+        // the products summed in order, as `rules::eval` sums them (the
+        // programs' tests compare every replay with the recording, bit for
+        // bit), each operand's factor the other of its pair.
+        let mut total = 0.0;
+        for pair in 0..arity / 2 {
+            let (a, b) = (read(2 * pair), read(2 * pair + 1));
+            let product = a * b;
+            total = if pair == 0 { product } else { total + product };
+            factors[2 * pair] = if instruction.negate { -b } else { b };
+            factors[2 * pair + 1] = if instruction.negate { -a } else { a };
+        }
+        return total;
+    }
     let (y, kept) = rules::eval(code, instruction.scalar, arity, &read);
     if PARTIALS && instruction.needs_grad && matches!(code, Code::Mul | Code::Dot) {
         // Products: each factor's derivative is the other factor (the rule
