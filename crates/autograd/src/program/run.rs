@@ -158,6 +158,17 @@ impl Program {
                     }
                     continue;
                 }
+                if matches!(instruction.code, Code::Mul | Code::Dot) {
+                    // A product's shares all flow as g times a factor, to
+                    // the operands that need one (its flows say no more).
+                    let edges = operands[at..at + n].iter().zip(&factors[at..at + n]);
+                    for (&operand, &factor) in edges {
+                        if operand & NEEDED != 0 {
+                            adjoints[(operand & !NEEDED) as usize] += g * factor;
+                        }
+                    }
+                    continue;
+                }
                 let edges = operands[at..at + n]
                     .iter()
                     .zip(&flows[at..at + n])
@@ -237,8 +248,11 @@ fn execute<const PARTIALS: bool>(
             let (a, b) = (read(2 * pair), read(2 * pair + 1));
             let product = a * b;
             total = if pair == 0 { product } else { total + product };
-            factors[2 * pair] = if instruction.negate { -b } else { b };
-            factors[2 * pair + 1] = if instruction.negate { -a } else { a };
+            factors[2 * pair] = b;
+            factors[2 * pair + 1] = a;
+        }
+        if instruction.negate {
+            factors.iter_mut().for_each(|factor| *factor = -*factor);
         }
         return total;
     }
