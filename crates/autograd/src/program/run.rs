@@ -64,6 +64,14 @@ impl Program {
                     step(out),
                     execute_out_of_line::<PARTIALS>(instruction, ops, out.0, out.1, &|_| x)
                 )
+            } else if PARTIALS && instruction.needs_grad && instruction.code == Code::Dot && n >= 2
+            {
+                dot_and_factors(
+                    &operands[at..at + n],
+                    &mut factors[at..at + n],
+                    &values[..first + i],
+                    instruction.negate,
+                )
             } else {
                 let ops = &operands[at..at + n];
                 let flows = &mut flows[at..at + n];
@@ -226,6 +234,28 @@ fn scalar_step(code: Code, c: f64, y: f64) -> f64 {
     }
 }
 
+/// A dot product's value and its operands' factors in one pass, each
+/// operand read once: the products summed in order, as `rules::eval` sums
+/// them (the programs' tests compare every replay with the recording, bit
+/// for bit), each operand's factor the other of its pair (negated with the
+/// instruction's fused sign). Its flows were set when compiling.
+fn dot_and_factors(ops: &[u32], factors: &mut [f64], known: &[f64], negate: bool) -> f64 {
+    let mut total = 0.0;
+    let pairs = ops.chunks_exact(2).zip(factors.chunks_exact_mut(2));
+    for (k, (pair, out)) in pairs.enumerate() {
+        let a = known[(pair[0] & !NEEDED) as usize];
+        let b = known[(pair[1] & !NEEDED) as usize];
+        let product = a * b;
+        total = if k == 0 { product } else { total + product };
+        out[0] = b;
+        out[1] = a;
+    }
+    if negate {
+        factors.iter_mut().for_each(|factor| *factor = -*factor);
+    }
+    total
+}
+
 /// One instruction's value, and with `PARTIALS` its operands' flows and
 /// factors unless they are fixed.
 #[inline(always)]
@@ -238,24 +268,6 @@ fn execute<const PARTIALS: bool>(
     read: impl Fn(usize) -> f64,
 ) -> f64 {
     let arity = ops.len();
-    if PARTIALS && instruction.needs_grad && code == Code::Dot && arity >= 2 {
-        // A dot product's value and factors in one pass over its operands:
-        // the products summed in order, as `rules::eval` sums them (the
-        // programs' tests compare every replay with the recording, bit for
-        // bit), each operand's factor the other of its pair.
-        let mut total = 0.0;
-        for pair in 0..arity / 2 {
-            let (a, b) = (read(2 * pair), read(2 * pair + 1));
-            let product = a * b;
-            total = if pair == 0 { product } else { total + product };
-            factors[2 * pair] = b;
-            factors[2 * pair + 1] = a;
-        }
-        if instruction.negate {
-            factors.iter_mut().for_each(|factor| *factor = -*factor);
-        }
-        return total;
-    }
     let (y, kept) = rules::eval(code, instruction.scalar, arity, &read);
     if PARTIALS && instruction.needs_grad && matches!(code, Code::Mul | Code::Dot) {
         // Products: each factor's derivative is the other factor (the rule
