@@ -239,6 +239,7 @@ fn scalar_step(code: Code, c: f64, y: f64) -> f64 {
 /// them (the programs' tests compare every replay with the recording, bit
 /// for bit), each operand's factor the other of its pair (negated with the
 /// instruction's fused sign). Its flows were set when compiling.
+#[inline(always)]
 fn dot_and_factors(ops: &[u32], factors: &mut [f64], known: &[f64], negate: bool) -> f64 {
     let mut total = 0.0;
     let pairs = ops.chunks_exact(2).zip(factors.chunks_exact_mut(2));
