@@ -224,8 +224,9 @@ impl Gradients {
             let below_index = i.wrapping_sub(1);
             let mut below = lower.last().copied().unwrap_or(0.0);
             // Nothing flows from a node with a zero adjoint (it is not
-            // upstream of the output) or from one that needs no gradient.
-            if g != 0.0 && node.needs_grad {
+            // upstream of the output), from one that needs no gradient, or
+            // from one without parents (a leaf).
+            if g != 0.0 && node.needs_grad && start != end {
                 let parents = &edges[start..end];
                 let mut shares = Shares {
                     adjoints: lower,
