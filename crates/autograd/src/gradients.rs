@@ -212,9 +212,9 @@ impl Gradients {
         // (a chain of steps), and going through memory would make every
         // step wait for the store of the one before. `below` starts as what
         // the nodes above gave it and takes this node's shares in the order
-        // `adjoints[i - 1] +=` would, so the bits are the same.
-        // A node's parents come before it, so its shares go to the
-        // adjoints below its own.
+        // `adjoints[i - 1] +=` would, so the bits are the same. A node's
+        // parents come before it, so its shares go to the adjoints below
+        // its own.
         let mut g = adjoints[output];
         for i in (0..=output).rev() {
             let node = &records[i];
@@ -417,6 +417,7 @@ impl Shares<'_> {
         }
     }
 }
+
 impl Drop for Gradients {
     /// Leaves the adjoints' memory for the next store swept on this thread.
     fn drop(&mut self) {

@@ -722,3 +722,16 @@ impl fmt::Display for Var<'_> {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Var;
+
+    /// A `Var` is passed by value everywhere and stored by models; it
+    /// carries a computed node's value and flags in what were 24 bytes of
+    /// tape reference, key and position plus padding.
+    #[test]
+    fn a_var_is_32_bytes() {
+        assert_eq!(size_of::<Var<'_>>(), 32);
+    }
+}

@@ -168,7 +168,9 @@ impl Program {
                 }
                 if matches!(instruction.code, Code::Mul | Code::Dot) {
                     // A product's shares all flow as g times a factor, to
-                    // the operands that need one (its flows say no more).
+                    // the operands that need one (its flows say no more;
+                    // no fused step scales a product, so none is fixed).
+                    debug_assert!(!instruction.fixed);
                     let edges = operands[at..at + n].iter().zip(&factors[at..at + n]);
                     for (&operand, &factor) in edges {
                         if operand & NEEDED != 0 {
