@@ -139,8 +139,10 @@ impl History {
     /// Notes a node appended at `position` and returns the segment it joins.
     #[inline(always)]
     pub(crate) fn append(&mut self, position: u32, computed: bool) -> SegmentKey {
-        if computed {
-            self.lowest_computed = self.lowest_computed.min(position);
+        // Positions only grow between cuts, so the first computed node
+        // after a cut is the lowest; the ones after it change nothing.
+        if computed && self.lowest_computed == u32::MAX {
+            self.lowest_computed = position;
         }
         self.open
     }
