@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use smallvec::SmallVec;
 
 use super::listing::Origins;
-use super::{Flow, Instruction, NEEDED, Program};
+use super::{Flow, Instruction, Kind, NEEDED, Program};
 use crate::op::Code;
 use crate::rules;
 use crate::tape::State;
@@ -486,6 +486,7 @@ fn assemble(
             fixed,
             negate: draft.negate,
             tail: u8::try_from(draft.tail.len()).expect("tails stop at 255 steps"),
+            kind: Kind::of(draft.code, draft.operands.len(), fixed, draft.needs_grad),
         });
     }
     let output_slot = match roles[output as usize] {

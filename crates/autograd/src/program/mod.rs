@@ -123,6 +123,43 @@ struct Instruction {
     negate: bool,
     /// How many scalar steps are fused onto its result.
     tail: u8,
+    /// Which of the replay's paths runs it.
+    kind: Kind,
+}
+
+/// How the replay runs an instruction, decided when compiling, so that
+/// each pass branches once per instruction and the common shapes run
+/// without slices of unknown length.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// One operand and a scalar step whose factor was fixed when compiling
+    /// (W3's `a * x + b`): only its value to compute.
+    Step,
+    /// One operand and a built-in op whose factor the replay computes
+    /// (sigmoid, powi).
+    Unary,
+    /// `a·b + c·d` (a neuron of two inputs) that needs a gradient.
+    Dot2,
+    /// Any other product or dot that needs a gradient: its factors are its
+    /// operands', pairwise swapped.
+    Product,
+    /// Everything else: the engine's rules through slices (sums, binary
+    /// ops, custom ops, ops that need no gradient).
+    General,
+}
+
+impl Kind {
+    /// The path for an instruction of `code` on `arity` operands.
+    fn of(code: Code, arity: usize, fixed: bool, needs_grad: bool) -> Kind {
+        let product = needs_grad && matches!(code, Code::Mul | Code::Dot);
+        match arity {
+            1 if fixed && run::is_step(code) => Kind::Step,
+            1 if code != Code::Custom => Kind::Unary,
+            4 if product => Kind::Dot2,
+            2.. if product => Kind::Product,
+            _ => Kind::General,
+        }
+    }
 }
 
 /// How an instruction's adjoint `g` flows to one operand.

@@ -2,7 +2,7 @@
 //! and local derivatives with the engine's rules; the reverse pass is a
 //! loop of multiply-adds with no dispatch on the op.
 
-use super::{Flow, Instruction, NEEDED, Program};
+use super::{Flow, Instruction, Kind, NEEDED, Program};
 use crate::custom::CustomOp;
 use crate::gradients::inline_common;
 use crate::op::Code;
@@ -25,6 +25,10 @@ impl Program {
             scratch,
             ..
         } = self;
+        // Slices, not vectors: their bounds stay in registers, where a
+        // vector's would be read again after every store.
+        let (operands, flows, factors) = (&operands[..], &mut flows[..], &mut factors[..]);
+        let (tails, values) = (&tails[..], &mut values[..]);
         values[..*n_inputs].copy_from_slice(inputs);
         let first = *n_inputs + *n_constants;
         let (mut at, mut tail_at) = (0, 0);
@@ -33,7 +37,6 @@ impl Program {
         let (mut last, mut last_slot) = (0.0, usize::MAX);
         for (i, instruction) in instructions.iter().enumerate() {
             let n = instruction.arity as usize;
-            let tail = usize::from(instruction.tail);
             // One operand's value, from the last result if it is that.
             let one = |values: &[f64]| {
                 let slot = (operands[at] & !NEEDED) as usize;
@@ -43,70 +46,84 @@ impl Program {
                     values[slot]
                 }
             };
-            let mut y = if instruction.fixed && n == 1 && is_step(instruction.code) {
-                // A chain of scalar steps whose derivative was fixed when
-                // compiling (W3's `a * x + b`): only its value to compute.
-                scalar_step(instruction.code, instruction.scalar, one(values))
-            } else if n == 1 && instruction.code != Code::Custom {
-                // One operand whose factor the replay computes (sigmoid,
-                // powi): one-element slices, the value read once.
-                let x = one(values);
-                let ops = std::slice::from_ref(&operands[at]);
-                let out = (
-                    std::slice::from_mut(&mut flows[at]),
-                    std::slice::from_mut(&mut factors[at]),
-                );
-                let step = |code, (flows, factors): (&mut [Flow], &mut [f64])| {
-                    execute::<PARTIALS>(code, instruction, ops, flows, factors, |_| x)
-                };
-                inline_common!(
-                    instruction.code,
-                    step(out),
-                    execute_out_of_line::<PARTIALS>(instruction, ops, out.0, out.1, &|_| x)
-                )
-            } else if PARTIALS && instruction.needs_grad && instruction.code == Code::Dot && n >= 2
-            {
-                dot_and_factors(
-                    &operands[at..at + n],
-                    &mut factors[at..at + n],
-                    &values[..first + i],
-                    instruction.negate,
-                )
-            } else {
-                let ops = &operands[at..at + n];
-                let flows = &mut flows[at..at + n];
-                let factors = &mut factors[at..at + n];
-                let known = &values[..first + i];
-                let read = |k: usize| known[(ops[k] & !NEEDED) as usize];
-                if instruction.code == Code::Custom {
-                    custom::<PARTIALS>(
-                        &customs[instruction.scalar as usize],
-                        instruction,
-                        ops,
-                        flows,
-                        factors,
-                        read,
-                        scratch,
-                    )
-                } else {
-                    let out = (flows, factors);
+            let mut y = match instruction.kind {
+                Kind::Step => scalar_step(instruction.code, instruction.scalar, one(values)),
+                Kind::Unary => {
+                    // One-element slices, the value read once.
+                    let x = one(values);
+                    let ops = std::slice::from_ref(&operands[at]);
+                    let out = (
+                        std::slice::from_mut(&mut flows[at]),
+                        std::slice::from_mut(&mut factors[at]),
+                    );
                     let step = |code, (flows, factors): (&mut [Flow], &mut [f64])| {
-                        execute::<PARTIALS>(code, instruction, ops, flows, factors, read)
+                        execute::<PARTIALS>(code, instruction, ops, flows, factors, |_| x)
                     };
                     inline_common!(
                         instruction.code,
                         step(out),
-                        execute_out_of_line::<PARTIALS>(instruction, ops, out.0, out.1, &read)
+                        execute_out_of_line::<PARTIALS>(instruction, ops, out.0, out.1, &|_| x)
                     )
                 }
+                Kind::Dot2 => dot2_and_factors(
+                    four(operands, at),
+                    four_mut(factors, at),
+                    values,
+                    instruction.negate,
+                ),
+                Kind::Product => dot_and_factors(
+                    &operands[at..at + n],
+                    &mut factors[at..at + n],
+                    values,
+                    instruction.negate,
+                ),
+                Kind::General => {
+                    let ops = &operands[at..at + n];
+                    let flows = &mut flows[at..at + n];
+                    let factors = &mut factors[at..at + n];
+                    let known = &values[..first + i];
+                    let read = |k: usize| known[(ops[k] & !NEEDED) as usize];
+                    if instruction.code == Code::Custom {
+                        custom::<PARTIALS>(
+                            &customs[instruction.scalar as usize],
+                            instruction,
+                            ops,
+                            flows,
+                            factors,
+                            read,
+                            scratch,
+                        )
+                    } else {
+                        let out = (flows, factors);
+                        let step = |code, (flows, factors): (&mut [Flow], &mut [f64])| {
+                            execute::<PARTIALS>(code, instruction, ops, flows, factors, read)
+                        };
+                        inline_common!(
+                            instruction.code,
+                            step(out),
+                            execute_out_of_line::<PARTIALS>(instruction, ops, out.0, out.1, &read)
+                        )
+                    }
+                }
             };
-            for &(code, c) in &tails[tail_at..tail_at + tail] {
-                y = scalar_step(code, c, y);
+            match instruction.tail {
+                0 => {}
+                1 => {
+                    let (code, c) = tails[tail_at];
+                    y = scalar_step(code, c, y);
+                    tail_at += 1;
+                }
+                tail => {
+                    let tail = usize::from(tail);
+                    for &(code, c) in &tails[tail_at..tail_at + tail] {
+                        y = scalar_step(code, c, y);
+                    }
+                    tail_at += tail;
+                }
             }
             values[first + i] = y;
             (last, last_slot) = (y, first + i);
             at += n;
-            tail_at += tail;
         }
     }
 
@@ -130,6 +147,8 @@ impl Program {
             ..
         } = self;
         let first = *n_inputs + *n_constants;
+        let (operands, flows, factors) = (&operands[..], &flows[..], &factors[..]);
+        let adjoints = &mut adjoints[..];
         adjoints[*output as usize] = 1.0;
         let mut at = operands.len();
         // A one-operand instruction's share to the instruction right below
@@ -148,11 +167,12 @@ impl Program {
             }
             // As the engine's sweep: nothing flows from a zero adjoint or a
             // node that needs no gradient.
-            if g != 0.0 && instruction.needs_grad {
-                let below = (first + i).wrapping_sub(1);
-                if n == 1 && instruction.fixed {
-                    // One operand, its factor fixed (a chain's step): no
-                    // slices to walk.
+            if g == 0.0 || !instruction.needs_grad {
+                continue;
+            }
+            let below = (first + i).wrapping_sub(1);
+            match instruction.kind {
+                Kind::Step | Kind::Unary => {
                     let slot = (operands[at] & !NEEDED) as usize;
                     let share = match flows[at] {
                         Flow::Times => g * factors[at],
@@ -164,12 +184,20 @@ impl Program {
                     } else {
                         adjoints[slot] += share;
                     }
-                    continue;
                 }
-                if matches!(instruction.code, Code::Mul | Code::Dot) {
-                    // A product's shares all flow as g times a factor, to
-                    // the operands that need one (its flows say no more;
-                    // no fused step scales a product, so none is fixed).
+                // A product's shares all flow as g times a factor, to the
+                // operands that need one (its flows say no more; no fused
+                // step scales a product, so none is fixed).
+                Kind::Dot2 => {
+                    debug_assert!(!instruction.fixed);
+                    let (ops, factors) = (four(operands, at), four(factors, at));
+                    for (&operand, &factor) in ops.iter().zip(factors) {
+                        if operand & NEEDED != 0 {
+                            adjoints[(operand & !NEEDED) as usize] += g * factor;
+                        }
+                    }
+                }
+                Kind::Product => {
                     debug_assert!(!instruction.fixed);
                     let edges = operands[at..at + n].iter().zip(&factors[at..at + n]);
                     for (&operand, &factor) in edges {
@@ -177,23 +205,24 @@ impl Program {
                             adjoints[(operand & !NEEDED) as usize] += g * factor;
                         }
                     }
-                    continue;
                 }
-                let edges = operands[at..at + n]
-                    .iter()
-                    .zip(&flows[at..at + n])
-                    .zip(&factors[at..at + n]);
-                for ((&operand, &flow), &factor) in edges {
-                    let slot = (operand & !NEEDED) as usize;
-                    let share = match flow {
-                        Flow::Times => g * factor,
-                        Flow::Over => g / factor,
-                        Flow::None => continue,
-                    };
-                    if n == 1 && i > 0 && slot == below {
-                        carried = Some(share);
-                    } else {
-                        adjoints[slot] += share;
+                Kind::General => {
+                    let edges = operands[at..at + n]
+                        .iter()
+                        .zip(&flows[at..at + n])
+                        .zip(&factors[at..at + n]);
+                    for ((&operand, &flow), &factor) in edges {
+                        let slot = (operand & !NEEDED) as usize;
+                        let share = match flow {
+                            Flow::Times => g * factor,
+                            Flow::Over => g / factor,
+                            Flow::None => continue,
+                        };
+                        if n == 1 && i > 0 && slot == below {
+                            carried = Some(share);
+                        } else {
+                            adjoints[slot] += share;
+                        }
                     }
                 }
             }
@@ -205,8 +234,38 @@ impl Program {
     }
 }
 
+/// The four elements of `slice` from `at`.
+#[inline(always)]
+fn four<T>(slice: &[T], at: usize) -> &[T; 4] {
+    slice[at..at + 4]
+        .try_into()
+        .expect("internal error: a slice of four is four")
+}
+
+/// The four elements of `slice` from `at`, to write.
+#[inline(always)]
+fn four_mut<T>(slice: &mut [T], at: usize) -> &mut [T; 4] {
+    (&mut slice[at..at + 4])
+        .try_into()
+        .expect("internal error: a slice of four is four")
+}
+
+/// [`dot_and_factors`] for two pairs, without a loop: `a·b + c·d`, summed
+/// as `rules::eval` sums a dot.
+#[inline(always)]
+fn dot2_and_factors(ops: &[u32; 4], factors: &mut [f64; 4], known: &[f64], negate: bool) -> f64 {
+    let [a, b, c, d] = ops.map(|operand| known[(operand & !NEEDED) as usize]);
+    let total = a * b + c * d;
+    *factors = if negate {
+        [-b, -a, -d, -c]
+    } else {
+        [b, a, d, c]
+    };
+    total
+}
+
 /// Whether `code` is a scalar step [`scalar_step`] computes.
-fn is_step(code: Code) -> bool {
+pub(super) fn is_step(code: Code) -> bool {
     matches!(
         code,
         Code::AddScalar
@@ -220,7 +279,8 @@ fn is_step(code: Code) -> bool {
     )
 }
 
-/// A fused scalar step, as [`rules::eval`] computes it.
+/// A fused scalar step, as [`rules::eval`] computes it (the programs' tests
+/// compare every replay with the recording, bit for bit).
 #[inline(always)]
 fn scalar_step(code: Code, c: f64, y: f64) -> f64 {
     match code {
@@ -232,7 +292,8 @@ fn scalar_step(code: Code, c: f64, y: f64) -> f64 {
         Code::ScalarMul => c * y,
         Code::DivScalar => y / c,
         Code::Neg => -y,
-        _ => rules::eval(code, c, 1, |_| y).0,
+        // Compiling makes tails and `Kind::Step` of these codes only.
+        _ => unreachable!("internal error: {code:?} is not a scalar step"),
     }
 }
 
