@@ -359,3 +359,64 @@ fn handles_copied_before_a_change_or_a_rewind_never_use_an_old_value() {
     assert_eq!((found + 1.0).value(), 31.0);
     assert_eq!(found.backward().wrt(w), 2.0);
 }
+
+// The batched reads and writes an optimiser uses answer as the one-at-a-time
+// calls do, and refuse what they refuse.
+#[test]
+fn gradients_read_together_are_the_ones_read_one_by_one() {
+    let t = Tape::new();
+    let (a, b, c) = (t.var(3.0), t.var(-2.0), t.constant(7.0));
+    let m = t.mark();
+    let y = (a * b).sin() + c * a;
+    let grads = y.backward();
+    let mut together = [f64::NAN; 4];
+    grads.wrt_into(&[a, b, c, y], &mut together);
+    let one_by_one = [a, b, c, y].map(|node| grads.wrt(node));
+    assert_eq!(together.map(f64::to_bits), one_by_one.map(f64::to_bits));
+    let message = panic_message(|| grads.wrt_into(&[a, b], &mut [0.0; 3]));
+    assert!(
+        message.contains("was given 2 nodes and 3 places"),
+        "{message}"
+    );
+    // A node dropped by a rewind is refused as `wrt` refuses it.
+    t.rewind(m);
+    let message = panic_message(|| grads.wrt_into(&[a, y], &mut [0.0; 2]));
+    let alone = panic_message(|| {
+        let _ = grads.wrt(y);
+    });
+    assert!(message.contains("dropped"), "{message}");
+    assert_eq!(message, alone);
+}
+
+#[test]
+fn values_set_together_are_the_ones_set_one_by_one() {
+    let t = Tape::new();
+    let (w, b) = (t.var_named("w", 1.0), t.var_named("b", 0.5));
+    let m = t.mark();
+    let y = (w * 3.0 + b).named("y");
+    // Given back its own bits, a leaf with live dependents is left alone.
+    t.set_values(&[b, w], &[0.5, 1.0]);
+    assert_eq!(y.value(), 3.5);
+    // A leaf whose value changes is refused while y depends on it, with the
+    // leaves before it already set (b keeps its bits here).
+    let message = panic_message(|| t.set_values(&[b, w], &[0.5, 2.0]));
+    assert!(
+        message.contains("Tape::set_values: leaf #0 `w` cannot change while node"),
+        "{message}"
+    );
+    assert_eq!((w.value(), y.value()), (1.0, 3.5));
+    // Computed nodes are refused even with their own bits.
+    let message = panic_message(|| t.set_values(&[y], &[3.5]));
+    assert!(message.contains("computed from other nodes"), "{message}");
+    let message = panic_message(|| t.set_values(&[w, b], &[1.0]));
+    assert!(message.contains("2 leaves and 1 values"), "{message}");
+    // After a rewind, the same values as set_value gives one at a time.
+    t.rewind(m);
+    t.set_values(&[w, b], &[-4.0, 0.25]);
+    let twin = Tape::new();
+    let (w2, b2) = (twin.var(1.0), twin.var(0.5));
+    twin.set_value(w2, -4.0);
+    twin.set_value(b2, 0.25);
+    assert_eq!((w.value(), b.value()), (w2.value(), b2.value()));
+    assert_eq!((w * 3.0 + b).value(), (w2 * 3.0 + b2).value());
+}

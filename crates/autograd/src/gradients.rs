@@ -76,6 +76,51 @@ impl Gradients {
         self.get(node).unwrap_or(0.0)
     }
 
+    /// The gradient with respect to each of `nodes`, into `out` (one per
+    /// node, in order): [`Gradients::wrt`] for each, in one call that
+    /// borrows the tape once, as an optimiser reads its parameters'
+    /// gradients.
+    ///
+    /// # Panics
+    ///
+    /// If `out` does not have one place per node, or as [`Gradients::wrt`]
+    /// (for the first node it refuses, with the nodes before it written).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let tape = autograd::Tape::new();
+    /// let (a, b) = (tape.var(3.0), tape.var(4.0));
+    /// let grads = (a * b).backward();
+    /// let mut gradient = [0.0; 2];
+    /// grads.wrt_into(&[a, b], &mut gradient);
+    /// assert_eq!(gradient, [4.0, 3.0]);
+    /// ```
+    #[track_caller]
+    pub fn wrt_into(&self, nodes: &[Var<'_>], out: &mut [f64]) {
+        assert!(
+            nodes.len() == out.len(),
+            "Gradients::wrt_into was given {} nodes and {} places for their gradients; give \
+             one place per node",
+            nodes.len(),
+            out.len()
+        );
+        let Some(first) = nodes.first() else {
+            return;
+        };
+        let tape = first.tape;
+        let state = tape.read();
+        self.check_tape(tape.id());
+        for (&node, place) in nodes.iter().zip(out) {
+            tape.check_same_tape(node, "Gradients::wrt_into was given");
+            *place = match self.read_on_its_tape(&state, node) {
+                Reading::Value(&g) => g,
+                Reading::NoGradient => 0.0,
+                Reading::RecordedAfter => Self::refuse_newer(node.index),
+            };
+        }
+    }
+
     /// Like [`Gradients::wrt`], but `None` for a node that receives no
     /// gradient at all (a constant, or a node computed only from constants).
     ///

@@ -683,6 +683,59 @@ impl Tape {
         state.change(position, value, stamp);
     }
 
+    /// Gives each leaf the value beside it in `values`: [`Tape::set_value`]
+    /// for each pair in turn, in one call that borrows the tape once, as an
+    /// optimiser writes its parameters back.
+    ///
+    /// A leaf given back the bits it holds is left as it is, as if it were
+    /// not listed: it is not refused while nodes computed from it are live,
+    /// since none of them goes out of date, so a model's frozen parameters
+    /// can be passed with the rest.
+    ///
+    /// # Panics
+    ///
+    /// If `values` does not have one value per leaf, or as
+    /// [`Tape::set_value`] for a leaf whose value changes (the leaves
+    /// before it took their new values).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let tape = autograd::Tape::new();
+    /// let (w, b) = (tape.var(1.0), tape.var(0.5));
+    /// let mark = tape.mark();
+    /// let y = w * 3.0 + b;
+    /// assert_eq!(y.value(), 3.5);
+    /// // b is given back its own bits: y, computed from it, stays valid.
+    /// tape.set_values(&[b], &[0.5]);
+    /// // w changes, so what was computed from it goes first.
+    /// tape.rewind(mark);
+    /// tape.set_values(&[w, b], &[2.0, 0.25]);
+    /// assert_eq!((w.value(), b.value()), (2.0, 0.25));
+    /// ```
+    #[track_caller]
+    pub fn set_values(&self, leaves: &[Var<'_>], values: &[f64]) {
+        assert!(
+            leaves.len() == values.len(),
+            "Tape::set_values was given {} leaves and {} values; give one value per leaf",
+            leaves.len(),
+            values.len()
+        );
+        let mut state = self.write();
+        let stamp = state.next_stamp();
+        for (&leaf, &value) in leaves.iter().zip(values) {
+            self.check_same_tape(leaf, "Tape::set_values was given");
+            let position = state.position(leaf);
+            if state.arena.nodes[position as usize].value.to_bits() == value.to_bits()
+                && state.arena.nodes[position as usize].code.is_leaf()
+            {
+                continue;
+            }
+            state.settable(position, "Tape::set_values");
+            state.change(position, value, stamp);
+        }
+    }
+
     /// Gives each leaf the value `step(value, gradient)`, its gradient read
     /// from `grads`: an optimiser's update in one call.
     ///

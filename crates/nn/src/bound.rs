@@ -170,8 +170,8 @@ impl<'t> BoundMlp<'t> {
     ///
     /// As [`Gradients::wrt`].
     pub fn gradients_into(&self, grads: &Gradients, gradient: &mut Vec<f64>) {
-        gradient.clear();
-        gradient.extend(self.parameters.iter().map(|&p| grads.wrt(p)));
+        gradient.resize(self.parameters.len(), 0.0);
+        grads.wrt_into(&self.parameters, gradient);
     }
 
     /// Gives every parameter's leaf the model's value, as after an
@@ -180,8 +180,8 @@ impl<'t> BoundMlp<'t> {
     /// # Panics
     ///
     /// If the model's shape is not the binding's, or as
-    /// [`Tape::set_value`]: no live node may have been computed from the
-    /// parameters (rewind first).
+    /// [`Tape::set_values`]: no live node may have been computed from a
+    /// parameter whose value changes (rewind first).
     pub fn load(&self, mlp: &Mlp) {
         assert_eq!(
             mlp.parameters().len(),
@@ -190,11 +190,8 @@ impl<'t> BoundMlp<'t> {
             mlp.parameters().len(),
             self.parameters.len()
         );
-        for (&leaf, &value) in self.parameters.iter().zip(mlp.parameters()) {
-            if leaf.value().to_bits() != value.to_bits() {
-                self.tape.set_value(leaf, value);
-            }
-        }
+        // Parameters that keep their bits (frozen ones) are left alone.
+        self.tape.set_values(&self.parameters, mlp.parameters());
     }
 
     /// Records the input values as constants (named `i1, i2, ...` in a named
