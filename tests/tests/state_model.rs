@@ -420,3 +420,41 @@ fn values_set_together_are_the_ones_set_one_by_one() {
     assert_eq!((w.value(), b.value()), (w2.value(), b2.value()));
     assert_eq!((w * 3.0 + b).value(), (w2 * 3.0 + b2).value());
 }
+
+// Sums collect up to eight terms on the stack and move longer ones to the
+// tape's scratch, where sums nested in the iterator stack theirs above.
+#[test]
+fn long_and_nested_sums_add_their_own_terms_left_to_right() {
+    let t = Tape::new();
+    let x = t.var(0.1);
+    for n in [0, 1, 7, 8, 9, 20] {
+        let inner = |i: usize| t.sum((0..i % 11).map(|j| x * (j as f64 + 0.3)));
+        let outer = t.sum((0..n).map(|i| inner(i) + x * (i as f64)));
+        let by_hand = (0..n)
+            .map(|i| {
+                let inner = (0..i % 11).map(|j| 0.1 * (j as f64 + 0.3));
+                let inner = inner.reduce(|a, b| a + b).unwrap_or(0.0);
+                inner + 0.1 * (i as f64)
+            })
+            .reduce(|a, b| a + b)
+            .unwrap_or(0.0);
+        assert_eq!(outer.value().to_bits(), by_hand.to_bits(), "{n} terms");
+        assert_eq!(outer.parents().len(), n);
+        let grads = outer.backward();
+        let slope: f64 = (0..n)
+            .map(|i| (0..i % 11).map(|j| j as f64 + 0.3).sum::<f64>() + i as f64)
+            .sum();
+        assert!((grads.wrt(x) - slope).abs() <= 1e-12 * slope.abs().max(1.0));
+    }
+    // A rewind part-way through a long sum is caught as in a short one.
+    let m = t.mark();
+    let message = panic_message(|| {
+        let _ = t.sum((0..20).map(|i| {
+            if i == 12 {
+                t.rewind(m);
+            }
+            x * (i as f64)
+        }));
+    });
+    assert!(message.contains("term 0 was dropped"), "{message}");
+}

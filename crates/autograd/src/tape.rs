@@ -163,6 +163,10 @@ impl Scratch {
     }
 }
 
+/// How many terms of a sum are collected on the stack before they move to
+/// the tape's scratch.
+const SHORT_SUM: usize = 8;
+
 /// A term of a sum being collected: a `Var` without its tape.
 #[derive(Clone, Copy)]
 struct Term {
@@ -400,16 +404,48 @@ impl Tape {
             Code::Mean => ("Tape::mean", "Tape::mean was given"),
             _ => ("Tape::logsumexp", "Tape::logsumexp was given"),
         };
-        let guard = self.collect_terms();
-        for term in terms {
+        // A short sum's terms wait on the stack; a longer one's move to the
+        // tape's scratch, above which nested sums stack theirs.
+        let mut short = [Term {
+            segment: SegmentKey::default(),
+            index: 0,
+        }; SHORT_SUM];
+        let mut count = 0;
+        let mut guard = None;
+        let mut terms = terms.into_iter();
+        for term in terms.by_ref() {
             self.check_same_tape(term, given);
-            self.scratch_mut().terms.push(Term {
+            let term = Term {
                 segment: term.segment,
                 index: term.index,
-            });
+            };
+            if count < SHORT_SUM {
+                short[count] = term;
+                count += 1;
+            } else {
+                let spilled = self.collect_terms();
+                let mut scratch = self.scratch_mut();
+                scratch.terms.extend_from_slice(&short);
+                scratch.terms.push(term);
+                guard = Some(spilled);
+                break;
+            }
         }
-        let scratch = self.scratch_mut();
-        let terms = &scratch.terms[guard.start..];
+        let scratch;
+        let terms: &[Term] = match &guard {
+            None => &short[..count],
+            Some(guard) => {
+                for term in terms {
+                    self.check_same_tape(term, given);
+                    self.scratch_mut().terms.push(Term {
+                        segment: term.segment,
+                        index: term.index,
+                    });
+                }
+                scratch = self.scratch_mut();
+                &scratch.terms[guard.start..]
+            }
+        };
         let push = |history: &History, nodes: &[Node], edges: &mut Vec<u32>| {
             let mut needing = false;
             for (k, term) in terms.iter().enumerate() {
@@ -422,8 +458,11 @@ impl Tape {
             Ok(needing)
         };
         let site = Location::caller();
-        self.write()
-            .record_nary(self, code, terms.len(), context, push, site)
+        let mut state = self.write();
+        if code == Code::Sum && !state.detect {
+            return state.record_sum(self, terms, context);
+        }
+        state.record_nary(self, code, terms.len(), context, push, site)
     }
 
     /// The dot product `Σ aₖ·bₖ` of two equally long slices, recorded as
@@ -1050,6 +1089,41 @@ impl State {
             })
         };
         self.record_evaluated(tape, code, count, context, push, evaluate, site)
+    }
+
+    /// A sum node over `terms`, all or nothing as [`State::record_nary`]
+    /// records it (without anomaly detection): the general path for the
+    /// most common n-ary node, a neuron's net input, without its closures.
+    /// The value is the terms' values added left to right from the first,
+    /// as [`rules::eval`] adds them (0 for none).
+    #[track_caller]
+    fn record_sum<'t>(&mut self, tape: &'t Tape, terms: &[Term], context: &str) -> Var<'t> {
+        let position = self.arena.next_position(terms.len());
+        let edge_start = self.arena.edges.len();
+        let (history, arena) = (&self.history, &mut self.arena);
+        arena.edges.reserve(terms.len());
+        let (mut total, mut needs_grad) = (0.0, false);
+        for (k, term) in terms.iter().enumerate() {
+            if !history.is_live(term.segment, term.index) {
+                arena.edges.truncate(edge_start);
+                Refused::Dropped(k).panic(context);
+            }
+            let node = &arena.nodes[term.index as usize];
+            total = if k == 0 {
+                node.value
+            } else {
+                total + node.value
+            };
+            needs_grad |= node.needs_grad;
+            arena.edges.push(term.index);
+        }
+        let node = Pending {
+            code: Code::Sum,
+            scalar: 0.0,
+            value: total,
+            needs_grad,
+        };
+        self.finish(tape, position, node, edge_start)
     }
 
     /// [`State::record_nary`] with the node's value and kept number given
