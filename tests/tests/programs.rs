@@ -280,8 +280,12 @@ enum Fusible {
     Sub(usize, usize),
     /// The sum of the `k` newest nodes.
     SumNewest(usize),
-    /// `tanh(node(a))`, a step fusion does not take.
+    /// `tanh(node(a))`, a post op.
     Tanh(usize),
+    /// `relu(node(a))`: a post op that passes no gradient below its kink.
+    Relu(usize),
+    /// `sqrt(node(a))`: a post op whose adjoint is divided.
+    Sqrt(usize),
     /// `input(i) * node(a)`: inputs read by many products.
     MulInput(usize, usize),
     /// `c * input(i)`.
@@ -305,6 +309,8 @@ fn fusible_step() -> impl Strategy<Value = Fusible> {
         (back.clone(), back.clone()).prop_map(|(a, b)| Fusible::Sub(a, b)),
         (2usize..5).prop_map(Fusible::SumNewest),
         back.clone().prop_map(Fusible::Tanh),
+        back.clone().prop_map(Fusible::Relu),
+        back.clone().prop_map(Fusible::Sqrt),
         (0usize..3, back.clone()).prop_map(|(i, a)| Fusible::MulInput(i, a)),
         (0usize..3, -2.0..2.0f64).prop_map(|(i, c)| Fusible::ScaleInput(i, c)),
         (back.clone(), back.clone(), 0usize..3, back)
@@ -333,6 +339,8 @@ fn record_fusible<'t>(tape: &'t Tape, vars: &[Var<'t>], steps: &[Fusible]) -> Va
                 tape.sum(nodes[nodes.len() - k.min(nodes.len())..].iter().copied())
             }
             Fusible::Tanh(a) => node(a).tanh(),
+            Fusible::Relu(a) => node(a).relu(),
+            Fusible::Sqrt(a) => node(a).sqrt(),
             Fusible::MulInput(i, a) => vars[i % vars.len()] * node(a),
             Fusible::ScaleInput(i, c) => c * vars[i % vars.len()],
             Fusible::Dot(a, b, i, c) => {
@@ -394,14 +402,30 @@ fn chains_of_scalar_steps_and_sums_of_products_fuse() {
     let w: [Var<'_>; 8] = std::array::from_fn(|k| tape.var(WEIGHTS[k]));
     let program = tape.compile(&w, blog_loss(&w));
     let listing = program.to_string();
-    // And each `t - out` joins its sigmoid: 13 instructions from 27 nodes.
-    assert_eq!(program.len(), 13, "{listing}");
-    assert!(listing.contains("sub(0.01, sigmoid(%4))"), "{listing}");
+    // Each sigmoid runs after its weighted sum, and each `t - out` after
+    // its sigmoid: 9 instructions from 27 nodes.
+    assert_eq!(program.len(), 9, "{listing}");
     let line = listing
         .lines()
-        .find(|l| l.contains("add(dot(x4, %1, x5, %3), 0.6)"))
+        .find(|l| l.contains("sub(0.01, sigmoid(add(dot(x4, %0, x5, %1), 0.6)))"))
         .unwrap_or_else(|| panic!("{listing}"));
-    assert!(line.ends_with("#18 #19 #20 #21"), "{listing}");
+    assert!(line.ends_with("#18 #19 #20 #21 #22 #28"), "{listing}");
+    // powi has a scalar operand and 0.5 * (...) a factor that is not ±1
+    // after it: neither joins.
+    assert!(listing.contains("powi(%2, 2)"), "{listing}");
+
+    // A post op takes ±1 steps after it, but not a scale, and not a second
+    // post op.
+    let tape = Tape::new();
+    let x = tape.var(0.3);
+    let y = 2.0 * (1.0 - (x * 3.0 + 1.0).tanh()).exp().sqrt();
+    let post = tape.compile(&[x], y);
+    let listing = post.to_string();
+    assert_eq!(post.len(), 3, "{listing}");
+    assert!(
+        listing.contains("sub(1, tanh(add(mul(x0, 3), 1)))"),
+        "{listing}"
+    );
 
     // A product that shares an operand with its neighbour, or that another
     // node reads, stays its own instruction.

@@ -5,7 +5,12 @@
 //!   (`w1 * x1 + w2 * x2` is three nodes, one instruction);
 //! - scalar steps on an instruction's result that nothing else reads
 //!   (`+ c`, `- c`, `c - `, `-`, `* c`, `/ c`) run as its tail
-//!   (`0.999999 * x + 1e-6` is one instruction).
+//!   (`0.999999 * x + 1e-6` is one instruction);
+//! - a one-operand op on such a result (`sigmoid`, `tanh`, `exp`, ...)
+//!   runs after the tail as the instruction's post op, with a tail of its
+//!   own of ±1 steps (`0.01 - sigmoid(w5 * h1 + w6 * h2 + 0.6)` is one
+//!   instruction): the replay turns the adjoint into the post op's share
+//!   first, as the engine's sweep passes it down, then into the operands'.
 //!
 //! Fusion never changes a bit. Values are computed by the same rules in
 //! the same order. Each operand's share of the adjoint is the engine's:
@@ -22,7 +27,7 @@ use std::collections::HashMap;
 use smallvec::SmallVec;
 
 use super::listing::Origins;
-use super::{Flow, Instruction, Kind, NEEDED, Program};
+use super::{Finish, Flow, Instruction, Kind, NEEDED, Program};
 use crate::op::Code;
 use crate::rules;
 use crate::tape::State;
@@ -61,6 +66,11 @@ struct Draft {
     negate: bool,
     /// The one non-unit factor of the tail, `(c, divides)`.
     scale: Option<(f64, bool)>,
+    /// A one-operand op fused after the tail, and the ±1 steps fused after
+    /// it, with whether they flip the sign.
+    post: Option<Code>,
+    post_tail: SmallVec<[(Code, f64); 2]>,
+    post_negate: bool,
     /// The nodes it computes, the result last.
     nodes: SmallVec<[u32; 4]>,
     /// How many draft operands read its result.
@@ -188,6 +198,9 @@ pub(super) fn compile(state: &State, inputs: &[u32], output: u32) -> Program {
             tail: SmallVec::new(),
             negate: false,
             scale: None,
+            post: None,
+            post_tail: SmallVec::new(),
+            post_negate: false,
             nodes: SmallVec::from_slice(&[p as u32]),
             consumers: 0,
             gone: false,
@@ -206,7 +219,11 @@ pub(super) fn compile(state: &State, inputs: &[u32], output: u32) -> Program {
 /// not the output, only that draft reads it, and nothing was fused into it.
 fn absorbable(drafts: &[Draft], k: u32, output: Option<u32>) -> bool {
     let draft = &drafts[k as usize];
-    Some(k) != output && draft.consumers == 1 && !draft.gone && draft.tail.is_empty()
+    Some(k) != output
+        && draft.consumers == 1
+        && !draft.gone
+        && draft.tail.is_empty()
+        && draft.post.is_none()
 }
 
 /// Sums (and adds) of products that nothing else reads, the products
@@ -313,7 +330,9 @@ fn fuse_tails(drafts: &mut [Draft], output: Option<u32>) -> Vec<u32> {
         if drafts[t].gone {
             continue;
         }
-        if let Some(base) = fuse_tail(drafts, &group_of, t, output) {
+        if let Some(base) = fuse_tail(drafts, &group_of, t, output)
+            .or_else(|| fuse_post(drafts, &group_of, t, output))
+        {
             group_of[t] = base as u32;
         }
     }
@@ -335,12 +354,32 @@ fn fuse_tail(
     };
     let base = group_of[b as usize] as usize;
     let group = &drafts[base];
+    let tail = if group.post.is_some() {
+        &group.post_tail
+    } else {
+        &group.tail
+    };
     if Some(b) == output
         || group.consumers != 1
         || group.needs_grad != step.needs_grad
-        || group.tail.len() == usize::from(u8::MAX)
+        || tail.len() == usize::from(u8::MAX)
     {
         return None;
+    }
+    let (code, scalar, node, consumers) = (step.code, step.scalar, step.nodes[0], step.consumers);
+    if group.post.is_some() {
+        // After a post op, whose derivative is not ±1, only ±1 steps keep
+        // the share one product.
+        let Ok(flip) = factor else {
+            return None;
+        };
+        let group = &mut drafts[base];
+        group.post_tail.push((code, scalar));
+        group.post_negate ^= flip;
+        group.nodes.push(node);
+        group.consumers = consumers;
+        drafts[t].gone = true;
+        return Some(base);
     }
     let (negate, scale) = match factor {
         Ok(flip) => (group.negate ^ flip, group.scale),
@@ -352,11 +391,79 @@ fn fuse_tail(
             (group.negate, Some((c, divides)))
         }
     };
-    let (code, scalar, node, consumers) = (step.code, step.scalar, step.nodes[0], step.consumers);
     let group = &mut drafts[base];
     group.tail.push((code, scalar));
     group.negate = negate;
     group.scale = scale;
+    group.nodes.push(node);
+    group.consumers = consumers;
+    drafts[t].gone = true;
+    Some(base)
+}
+
+/// One-operand ops a group can run after its tail: built-in ops with no
+/// scalar operand, whose value and factor a replay computes.
+fn post_op(code: Code) -> bool {
+    matches!(
+        code,
+        Code::Exp
+            | Code::Ln
+            | Code::Sqrt
+            | Code::Sigmoid
+            | Code::Tanh
+            | Code::Relu
+            | Code::Sin
+            | Code::Cos
+            | Code::Tan
+            | Code::Asin
+            | Code::Acos
+            | Code::Atan
+            | Code::Sinh
+            | Code::Cosh
+            | Code::Abs
+            | Code::Log1p
+            | Code::Expm1
+            | Code::Log2
+            | Code::Log10
+            | Code::Softplus
+            | Code::Recip
+            | Code::Square
+            | Code::Cbrt
+    )
+}
+
+/// Fuses draft `t` onto the group that computes its operand as the
+/// group's post op, if it is one and only it reads that group; returns
+/// the group. The engine's sweep passes the adjoint of `t` to the group
+/// as one share (`g · f` or `g / f`, `f` its factor), and the group has
+/// no other consumer, so the replay forms that share and goes on with it
+/// as the group's adjoint: the same bits, the group skipped where the
+/// share is 0 as the sweep skips a node whose adjoint is 0.
+fn fuse_post(
+    drafts: &mut [Draft],
+    group_of: &[u32],
+    t: usize,
+    output: Option<u32>,
+) -> Option<usize> {
+    let step = &drafts[t];
+    if !post_op(step.code) || step.operands.len() != 1 {
+        return None;
+    }
+    let Ref::Draft(b) = step.operands[0] else {
+        return None;
+    };
+    let base = group_of[b as usize] as usize;
+    let group = &drafts[base];
+    if Some(b) == output
+        || group.consumers != 1
+        || group.needs_grad != step.needs_grad
+        || group.post.is_some()
+    {
+        return None;
+    }
+    let (code, node, consumers) = (step.code, step.nodes[0], step.consumers);
+    let group = &mut drafts[base];
+    group.post = Some(code);
     group.nodes.push(node);
     group.consumers = consumers;
     drafts[t].gone = true;
@@ -477,16 +584,32 @@ fn assemble(
                 &mut factors[start..],
             );
         }
+        if draft.post.is_some() {
+            // The post op's entry: its flow and factor, written by each
+            // forward replay (the slot is the instruction's own).
+            operands.push(first + i as u32);
+            flows.push(Flow::None);
+            factors.push(0.0);
+        }
         tails.extend(draft.tail.iter().copied());
+        tails.extend(draft.post_tail.iter().copied());
         instructions.push(Instruction {
             scalar,
-            arity: draft.operands.len() as u32,
+            width: (draft.operands.len() + usize::from(draft.post.is_some())) as u32,
             code: draft.code,
             needs_grad: draft.needs_grad,
             fixed,
             negate: draft.negate,
             tail: u8::try_from(draft.tail.len()).expect("tails stop at 255 steps"),
             kind: Kind::of(draft.code, draft.operands.len(), fixed, draft.needs_grad),
+            post: draft.post,
+            post_tail: u8::try_from(draft.post_tail.len()).expect("tails stop at 255 steps"),
+            post_negate: draft.post_negate,
+            finish: match (draft.tail.len(), draft.post) {
+                (0, None) => Finish::Nothing,
+                (1, None) => Finish::OneStep,
+                _ => Finish::Rest,
+            },
         });
     }
     let output_slot = match roles[output as usize] {

@@ -98,7 +98,7 @@ impl Program {
     /// An instruction as written, its operands starting at `operands` and
     /// its tail at `tail`: `mul(x0, x1)`, `add(mul(x0, 0.5), 1)`.
     fn expression(&self, instruction: &Instruction, operands: usize, tail: usize) -> String {
-        let items: Vec<String> = self.operands[operands..operands + instruction.arity as usize]
+        let items: Vec<String> = self.operands[operands..operands + instruction.arity()]
             .iter()
             .map(|&operand| self.slot_name(operand & !NEEDED))
             .collect();
@@ -113,6 +113,13 @@ impl Program {
         };
         for &(code, c) in &self.tails[tail..tail + usize::from(instruction.tail)] {
             text = applied(code, c, vec![text]);
+        }
+        if let Some(code) = instruction.post {
+            text = applied(code, 0.0, vec![text]);
+            let tail = tail + usize::from(instruction.tail);
+            for &(code, c) in &self.tails[tail..tail + usize::from(instruction.post_tail)] {
+                text = applied(code, c, vec![text]);
+            }
         }
         text
     }
@@ -168,8 +175,8 @@ impl fmt::Display for Program {
             } else {
                 let instruction = &self.instructions[slot - first];
                 let text = self.expression(instruction, operands, tail);
-                operands += instruction.arity as usize;
-                tail += usize::from(instruction.tail);
+                operands += instruction.width as usize;
+                tail += instruction.steps();
                 text
             };
             rows.push([

@@ -19,9 +19,12 @@ use crate::var::Var;
 /// are dropped, nodes that depend on no input are folded into constants
 /// (their values as recorded), and the remaining nodes become instructions
 /// in recording order, fused where that changes no bit: a sum of products
-/// that nothing else reads becomes one `dot` (`w1 * x1 + w2 * x2`), and
+/// that nothing else reads becomes one `dot` (`w1 * x1 + w2 * x2`),
 /// scalar steps (`+ c`, `* c`, `c - `, ...) run as the tail of the
-/// instruction they follow (`0.999999 * x + 1e-6` is one instruction).
+/// instruction they follow (`0.999999 * x + 1e-6` is one instruction), and
+/// a one-operand op on an instruction's result that nothing else reads
+/// runs after it (a neuron, `sigmoid(w1 * x1 + w2 * x2 + b)`, is one
+/// instruction).
 /// Local derivatives that are constants are fixed when compiling; the rest
 /// are computed in the forward replay beside the values, so the reverse
 /// replay is one loop of multiply-adds over flat arrays, without a
@@ -111,8 +114,9 @@ const NEEDED: u32 = 1 << 31;
 struct Instruction {
     /// Its scalar operand, as the node kept it; a custom op's index.
     scalar: f64,
-    /// How many operands it reads.
-    arity: u32,
+    /// How many entries of the operand arrays it takes: its operands, and
+    /// one more for a post op (see [`Instruction::arity`]).
+    width: u32,
     code: Code,
     /// Whether a gradient flows through it (as the node's `needs_grad`).
     needs_grad: bool,
@@ -125,6 +129,40 @@ struct Instruction {
     tail: u8,
     /// Which of the replay's paths runs it.
     kind: Kind,
+    /// A one-operand op fused onto its result after the tail (the
+    /// activation of a neuron: `sigmoid(w1 * x1 + w2 * x2 + b)`): its flow
+    /// and factor sit in one more entry after the operands'.
+    post: Option<Code>,
+    /// How many scalar steps are fused onto the post op's result (after
+    /// the instruction's tail in `tails`); each has derivative ±1.
+    post_tail: u8,
+    /// Whether the post op's tail flips the sign of its derivative.
+    post_negate: bool,
+    /// What runs after its op, for the replay to branch on once.
+    finish: Finish,
+}
+
+/// What runs after an instruction's op.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Finish {
+    /// Nothing.
+    Nothing,
+    /// One scalar step (W3's `+ b`).
+    OneStep,
+    /// Several steps, or a post op (with its steps).
+    Rest,
+}
+
+impl Instruction {
+    /// How many operands it reads.
+    fn arity(&self) -> usize {
+        self.width as usize - usize::from(self.post.is_some())
+    }
+
+    /// How many fused scalar steps it runs, its own and its post op's.
+    fn steps(&self) -> usize {
+        usize::from(self.tail) + usize::from(self.post_tail)
+    }
 }
 
 /// How the replay runs an instruction, decided when compiling, so that

@@ -2,7 +2,7 @@
 //! and local derivatives with the engine's rules; the reverse pass is a
 //! loop of multiply-adds with no dispatch on the op.
 
-use super::{Flow, Instruction, Kind, NEEDED, Program};
+use super::{Finish, Flow, Instruction, Kind, NEEDED, Program};
 use crate::custom::CustomOp;
 use crate::gradients::inline_common;
 use crate::op::Code;
@@ -36,7 +36,6 @@ impl Program {
         // here, not through a store and a load it would wait on.
         let (mut last, mut last_slot) = (0.0, usize::MAX);
         for (i, instruction) in instructions.iter().enumerate() {
-            let n = instruction.arity as usize;
             // One operand's value, from the last result if it is that.
             let one = |values: &[f64]| {
                 let slot = (operands[at] & !NEEDED) as usize;
@@ -72,12 +71,13 @@ impl Program {
                     instruction.negate,
                 ),
                 Kind::Product => dot_and_factors(
-                    &operands[at..at + n],
-                    &mut factors[at..at + n],
+                    &operands[at..at + instruction.arity()],
+                    &mut factors[at..at + instruction.arity()],
                     values,
                     instruction.negate,
                 ),
                 Kind::General => {
+                    let n = instruction.arity();
                     let ops = &operands[at..at + n];
                     let flows = &mut flows[at..at + n];
                     let factors = &mut factors[at..at + n];
@@ -106,24 +106,34 @@ impl Program {
                     }
                 }
             };
-            match instruction.tail {
-                0 => {}
-                1 => {
+            match instruction.finish {
+                Finish::Nothing => {}
+                Finish::OneStep => {
                     let (code, c) = tails[tail_at];
                     y = scalar_step(code, c, y);
                     tail_at += 1;
                 }
-                tail => {
-                    let tail = usize::from(tail);
+                Finish::Rest => {
+                    let tail = usize::from(instruction.tail);
                     for &(code, c) in &tails[tail_at..tail_at + tail] {
                         y = scalar_step(code, c, y);
                     }
                     tail_at += tail;
+                    if let Some(code) = instruction.post {
+                        // The post op's entry, after the operands'.
+                        let k = at + instruction.width as usize - 1;
+                        y = post::<PARTIALS>(code, instruction, y, &mut flows[k], &mut factors[k]);
+                        let tail = usize::from(instruction.post_tail);
+                        for &(code, c) in &tails[tail_at..tail_at + tail] {
+                            y = scalar_step(code, c, y);
+                        }
+                        tail_at += tail;
+                    }
                 }
             }
             values[first + i] = y;
             (last, last_slot) = (y, first + i);
-            at += n;
+            at += instruction.width as usize;
         }
     }
 
@@ -159,8 +169,7 @@ impl Program {
         // slot, and their order would matter.)
         let mut carried: Option<f64> = None;
         for (i, instruction) in instructions.iter().enumerate().rev() {
-            let n = instruction.arity as usize;
-            at -= n;
+            at -= instruction.width as usize;
             let mut g = std::mem::take(&mut adjoints[first + i]);
             if let Some(share) = carried.take() {
                 g += share;
@@ -169,6 +178,19 @@ impl Program {
             // node that needs no gradient.
             if g == 0.0 || !instruction.needs_grad {
                 continue;
+            }
+            if instruction.post.is_some() {
+                // The post op's share is the adjoint of the rest (its only
+                // reader), which the sweep would skip at 0.
+                let k = at + instruction.width as usize - 1;
+                g = match flows[k] {
+                    Flow::Times => g * factors[k],
+                    Flow::Over => g / factors[k],
+                    Flow::None => continue,
+                };
+                if g == 0.0 {
+                    continue;
+                }
             }
             let below = (first + i).wrapping_sub(1);
             match instruction.kind {
@@ -199,6 +221,7 @@ impl Program {
                 }
                 Kind::Product => {
                     debug_assert!(!instruction.fixed);
+                    let n = instruction.arity();
                     let edges = operands[at..at + n].iter().zip(&factors[at..at + n]);
                     for (&operand, &factor) in edges {
                         if operand & NEEDED != 0 {
@@ -207,6 +230,7 @@ impl Program {
                     }
                 }
                 Kind::General => {
+                    let n = instruction.arity();
                     let edges = operands[at..at + n]
                         .iter()
                         .zip(&flows[at..at + n])
@@ -232,6 +256,74 @@ impl Program {
         // A constant output's seed (an instruction's was cleared above).
         adjoints[*output as usize] = 0.0;
     }
+}
+
+/// A post op's value on `x`, the result of the rest of `instruction`,
+/// and with `PARTIALS` its flow and factor (with the sign of its tail), by
+/// the engine's rules.
+#[inline(always)]
+fn post<const PARTIALS: bool>(
+    code: Code,
+    instruction: &Instruction,
+    x: f64,
+    flow: &mut Flow,
+    factor: &mut f64,
+) -> f64 {
+    let rule = |code, (flow, factor): (&mut Flow, &mut f64)| {
+        post_rule::<PARTIALS>(code, instruction, x, flow, factor)
+    };
+    inline_common!(
+        code,
+        rule((flow, factor)),
+        post_out_of_line::<PARTIALS>(code, instruction, x, flow, factor)
+    )
+}
+
+/// [`post`] for one code: a post op has no scalar operand, and its operand
+/// (the rest of the instruction) needs a gradient where the instruction
+/// does.
+#[inline(always)]
+fn post_rule<const PARTIALS: bool>(
+    code: Code,
+    instruction: &Instruction,
+    x: f64,
+    flow: &mut Flow,
+    factor: &mut f64,
+) -> f64 {
+    let (y, kept) = rules::eval(code, 0.0, 1, |_| x);
+    if PARTIALS && instruction.needs_grad {
+        // A rule gives no share where the derivative is identically 0
+        // (relu below its kink): nothing flows then.
+        *flow = Flow::None;
+        rules::vjp(
+            code,
+            kept,
+            1,
+            |_| x,
+            |_| true,
+            || true,
+            y,
+            |_, partial: rules::Partial<f64>| {
+                let (f, divides) = partial.factor();
+                *factor = if instruction.post_negate { -f } else { f };
+                *flow = if divides { Flow::Over } else { Flow::Times };
+            },
+        );
+    }
+    y
+}
+
+/// [`post_rule`] for the less common ops, out of the loop.
+#[inline(never)]
+#[cold]
+fn post_out_of_line<const PARTIALS: bool>(
+    code: Code,
+    instruction: &Instruction,
+    x: f64,
+    flow: &mut Flow,
+    factor: &mut f64,
+) -> f64 {
+    post_rule::<PARTIALS>(code, instruction, x, flow, factor)
 }
 
 /// The four elements of `slice` from `at`.
