@@ -765,9 +765,8 @@ impl Tape {
         for (&leaf, &value) in leaves.iter().zip(values) {
             self.check_same_tape(leaf, "Tape::set_values was given");
             let position = state.position(leaf);
-            if state.arena.nodes[position as usize].value.to_bits() == value.to_bits()
-                && state.arena.nodes[position as usize].code.is_leaf()
-            {
+            let node = &state.arena.nodes[position as usize];
+            if node.code.is_leaf() && node.value.to_bits() == value.to_bits() {
                 continue;
             }
             state.settable(position, "Tape::set_values");
@@ -1092,10 +1091,10 @@ impl State {
     }
 
     /// A sum node over `terms`, all or nothing as [`State::record_nary`]
-    /// records it (without anomaly detection): the general path for the
-    /// most common n-ary node, a neuron's net input, without its closures.
-    /// The value is the terms' values added left to right from the first,
-    /// as [`rules::eval`] adds them (0 for none).
+    /// records it (without anomaly detection), without that path's
+    /// closures: the sum is the most common n-ary node (a neuron's net
+    /// input). The value is the terms' values added left to right from the
+    /// first, as [`rules::eval`] adds them (0 for none).
     #[track_caller]
     fn record_sum<'t>(&mut self, tape: &'t Tape, terms: &[Term], context: &str) -> Var<'t> {
         let position = self.arena.next_position(terms.len());
