@@ -292,6 +292,12 @@ impl Code {
         self != Code::Detach
     }
 
+    /// Whether the op is a function of one node operand and nothing else:
+    /// `exp`, `sigmoid`, `abs`, ..., `detach` (no scalar operand).
+    pub(crate) fn is_plain_function(self) -> bool {
+        matches!(self.form(), Form::Function(Call::Unary))
+    }
+
     /// Where the scalar operand stands, for ops that have one.
     fn scalar_side(self) -> Option<ScalarSide> {
         match self.form() {

@@ -401,35 +401,11 @@ fn fuse_tail(
     Some(base)
 }
 
-/// One-operand ops a group can run after its tail: built-in ops with no
-/// scalar operand, whose value and factor a replay computes.
+/// One-operand ops a group can run after its tail: built-in functions of
+/// one operand with no scalar operand, whose value and factor a replay
+/// computes (not `detach`, which passes no gradient).
 fn post_op(code: Code) -> bool {
-    matches!(
-        code,
-        Code::Exp
-            | Code::Ln
-            | Code::Sqrt
-            | Code::Sigmoid
-            | Code::Tanh
-            | Code::Relu
-            | Code::Sin
-            | Code::Cos
-            | Code::Tan
-            | Code::Asin
-            | Code::Acos
-            | Code::Atan
-            | Code::Sinh
-            | Code::Cosh
-            | Code::Abs
-            | Code::Log1p
-            | Code::Expm1
-            | Code::Log2
-            | Code::Log10
-            | Code::Softplus
-            | Code::Recip
-            | Code::Square
-            | Code::Cbrt
-    )
+    code.is_plain_function() && code.passes_gradient()
 }
 
 /// Fuses draft `t` onto the group that computes its operand as the
